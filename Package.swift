@@ -1,0 +1,106 @@
+// swift-tools-version: 6.2
+
+import PackageDescription
+
+var strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+// CI (scripts/test) builds with warnings as errors; local builds only warn.
+if Context.environment["RPCD_WARNINGS_AS_ERRORS"] == "1" {
+    strictSettings.append(.treatAllWarnings(as: .error))
+}
+
+let package = Package(
+    name: "rpcd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rpcd", targets: ["rpcd"]),
+        .executable(name: "rpcd-admin", targets: ["rpcd-admin"]),
+        .library(name: "JSONRPC", targets: ["JSONRPC"]),
+        .library(name: "RPCDDaemon", targets: ["RPCDDaemon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Protocol core: strict JSON, JSON-RPC 2.0 model, dispatcher, method registry. No I/O.
+        .target(name: "JSONRPC", swiftSettings: strictSettings),
+
+        // Syscalls, signals, process facts. The only place raw Glibc calls live.
+        .target(
+            name: "RPCDSystem",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
+
+        // SwiftNIO listeners, framing, limits, draining.
+        .target(
+            name: "RPCDTransport",
+            dependencies: [
+                "JSONRPC",
+                "RPCDSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Composition root: configuration, logging, built-in methods, process wiring.
+        .target(
+            name: "RPCDDaemon",
+            dependencies: [
+                "JSONRPC",
+                "RPCDSystem",
+                "RPCDTransport",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "rpcd",
+            dependencies: [
+                "RPCDDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "rpcd-admin",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Helpers shared by the test targets: temporary paths, process runner, socket clients.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RPCDTransportTests",
+            dependencies: [
+                "RPCDTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "RPCDDaemonTests", dependencies: ["RPCDDaemon"], swiftSettings: strictSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+    ]
+)

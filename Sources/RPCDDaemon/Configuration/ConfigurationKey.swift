@@ -1,0 +1,63 @@
+/// Every setting of DESIGN §3, in the table's order, named by its environment variable.
+package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
+    /// The config file (`--config`).
+    case config = "RPCD_CONFIG"
+    /// Run as a classic double-forking daemon (`--daemon`).
+    case daemon = "RPCD_DAEMON"
+    /// Comma-separated listen endpoints.
+    case listen = "RPCD_LISTEN"
+    /// The admin control socket.
+    case adminSocket = "RPCD_ADMIN_SOCKET"
+    /// The group whose members may use the admin socket.
+    case adminGroup = "RPCD_ADMIN_GROUP"
+    /// Worker processes; 0 serves in the master.
+    case workers = "RPCD_WORKERS"
+    /// Event-loop threads per worker.
+    case threads = "RPCD_THREADS"
+    /// The log level.
+    case logLevel = "RPCD_LOG_LEVEL"
+    /// Where logs go.
+    case logTarget = "RPCD_LOG_TARGET"
+    /// Text or JSON log lines.
+    case logFormat = "RPCD_LOG_FORMAT"
+    /// The pidfile (`--pidfile`).
+    case pidfile = "RPCD_PIDFILE"
+    /// The largest request message or HTTP body.
+    case maxRequestBytes = "RPCD_MAX_REQUEST_BYTES"
+    /// The largest batch.
+    case maxBatch = "RPCD_MAX_BATCH"
+    /// The deepest JSON nesting accepted.
+    case maxDepth = "RPCD_MAX_DEPTH"
+    /// Open client connections per worker.
+    case maxConnections = "RPCD_MAX_CONNECTIONS"
+    /// How long an idle client connection stays open.
+    case idleTimeout = "RPCD_IDLE_TIMEOUT"
+    /// How long a call may run.
+    case requestTimeout = "RPCD_REQUEST_TIMEOUT"
+    /// The graceful drain limit.
+    case shutdownTimeout = "RPCD_SHUTDOWN_TIMEOUT"
+    /// How long a worker may stay silent.
+    case workerTimeout = "RPCD_WORKER_TIMEOUT"
+    /// Recycle a worker after this many requests; 0 = never.
+    case maxRequests = "RPCD_MAX_REQUESTS"
+    /// The bearer-token file for network listeners.
+    case authTokenFile = "RPCD_AUTH_TOKEN_FILE"
+    /// Register the `test.*` methods.
+    case testMethods = "RPCD_TEST_METHODS"
+
+    /// When a change to this key takes effect.
+    ///
+    /// `RPCD_CONFIG` counts as `restart`: the file is re-read on reload, but its path is fixed
+    /// for the life of the process (flags and environment do not change).
+    package var reload: ReloadClass {
+        switch self {
+        case .config, .daemon, .adminSocket, .adminGroup, .pidfile:
+            return .restart
+        case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .workerTimeout:
+            return .live
+        case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
+            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods:
+            return .rolling
+        }
+    }
+}

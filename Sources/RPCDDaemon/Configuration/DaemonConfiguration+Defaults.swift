@@ -1,0 +1,62 @@
+package import RPCDTransport
+
+extension DaemonConfiguration {
+    /// The config file read when `RPCD_CONFIG` is not set, if it exists.
+    package static let defaultConfigFile = "/etc/rpcd/rpcd.env"
+
+    /// `RPCD_LISTEN` when not set: `tcp://127.0.0.1:7700,http://127.0.0.1:7701`.
+    package static let defaultListen = [
+        ListenEndpoint(kind: .tcp(host: "127.0.0.1", port: 7700), framing: .ndjson),
+        ListenEndpoint(kind: .tcp(host: "127.0.0.1", port: 7701), framing: .http),
+    ]
+
+    /// The default admin socket (DESIGN §3): `$RUNTIME_DIRECTORY/admin.sock` (its first entry when
+    /// colon-separated), else `/run/rpcd/admin.sock` as root, else `$XDG_RUNTIME_DIR/rpcd/admin.sock`,
+    /// else `/tmp/rpcd-$UID/admin.sock`. `rpcd-admin` must resolve the same path.
+    /// - Parameters:
+    ///   - environment: the process environment; only `RUNTIME_DIRECTORY` and `XDG_RUNTIME_DIR` matter.
+    ///   - effectiveUserID: `geteuid()`, deciding whether `/run/rpcd` is ours.
+    ///   - userID: `getuid()`, naming the `/tmp` fallback.
+    package static func defaultAdminSocket(
+        environment: [String: String],
+        effectiveUserID: UInt32,
+        userID: UInt32
+    ) -> String {
+        if let runtimeDirectory = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first,
+            runtimeDirectory.hasPrefix("/")
+        {
+            return runtimeDirectory.hasSuffix("/") ? "\(runtimeDirectory)admin.sock" : "\(runtimeDirectory)/admin.sock"
+        }
+        return "\(self.privateRuntimeDirectory(environment: environment, effectiveUserID: effectiveUserID, userID: userID))/admin.sock"
+    }
+
+    /// The default pidfile: none in the foreground; in daemon mode `/run/rpcd/rpcd.pid` as root,
+    /// else `$XDG_RUNTIME_DIR/rpcd/rpcd.pid`, else `/tmp/rpcd-$UID/rpcd.pid`.
+    package static func defaultPidfile(
+        daemon: Bool,
+        environment: [String: String],
+        effectiveUserID: UInt32,
+        userID: UInt32
+    ) -> String? {
+        guard daemon else {
+            return nil
+        }
+        return "\(self.privateRuntimeDirectory(environment: environment, effectiveUserID: effectiveUserID, userID: userID))/rpcd.pid"
+    }
+
+    /// `/run/rpcd` as root, else `$XDG_RUNTIME_DIR/rpcd`, else `/tmp/rpcd-$UID`.
+    private static func privateRuntimeDirectory(
+        environment: [String: String],
+        effectiveUserID: UInt32,
+        userID: UInt32
+    ) -> String {
+        if effectiveUserID == 0 {
+            return "/run/rpcd"
+        }
+        // The XDG base directory spec says to ignore a relative XDG_RUNTIME_DIR.
+        if let xdg = environment["XDG_RUNTIME_DIR"], xdg.hasPrefix("/") {
+            return "\(xdg)/rpcd"
+        }
+        return "/tmp/rpcd-\(userID)"
+    }
+}

@@ -1,0 +1,95 @@
+package import Logging
+internal import JSONRPC
+internal import NIOCore
+internal import NIOPosix
+internal import RPCDSystem
+internal import RPCDTransport
+
+/// The rpcd process: builds the method registry and the server from a configuration, serves
+/// until a stop signal, and reports how it ended as an exit code.
+package struct Daemon: Sendable {
+    private let configuration: DaemonConfiguration
+    private let logger: Logger
+
+    /// Creates a daemon for a validated configuration; logging must already be bootstrapped.
+    package init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Serves in this process (single-process mode) until stopped.
+    /// - Returns: the exit code: 0 after a stop, 1 when serving could not start.
+    package func run() async -> Int32 {
+        let configuration = self.configuration
+        var logger = self.logger
+        logger[metadataKey: "pid"] = "\(ProcessFacts.pid)"
+        logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "foreground"])
+
+        let dispatcher = Dispatcher(
+            registry: Self.makeRegistry(configuration),
+            limits: Self.dispatchLimits(configuration),
+            serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
+        )
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
+        let exitCode = await self.serve(configuration, dispatcher: dispatcher, group: group, logger: logger)
+        try? await group.shutdownGracefully()
+        return exitCode
+    }
+
+    private func serve(
+        _ configuration: DaemonConfiguration,
+        dispatcher: Dispatcher,
+        group: MultiThreadedEventLoopGroup,
+        logger: Logger
+    ) async -> Int32 {
+
+        let server = RPCServer(
+            endpoints: configuration.listen,
+            dispatcher: dispatcher,
+            limits: Self.transportLimits(configuration),
+            group: group,
+            logger: logger
+        )
+        do {
+            for listener in try await server.bind() {
+                logger.info(
+                    "listening",
+                    metadata: ["endpoint": "\(listener.endpoint)", "role": "\(listener.role)", "address": "\(listener.address)"]
+                )
+            }
+        } catch {
+            logger.error("cannot start", metadata: ["error": "\(error)"])
+            return 1
+        }
+
+        logger.info("ready", metadata: ["threads": "\(configuration.threads)"])
+        await StopSignals.serveUntilStopped(server, shutdownTimeout: configuration.shutdownTimeout, logger: logger)
+        logger.info("stopped")
+        return 0
+    }
+
+    static func makeRegistry(_ configuration: DaemonConfiguration) -> MethodRegistry {
+        var registry = MethodRegistry()
+        BuiltinMethods.register(into: &registry)
+        if configuration.testMethods {
+            TestMethods.register(into: &registry)
+        }
+        return registry
+    }
+
+    static func dispatchLimits(_ configuration: DaemonConfiguration) -> DispatchLimits {
+        DispatchLimits(
+            maxBatch: configuration.maxBatch,
+            maxDepth: configuration.maxDepth,
+            requestTimeout: configuration.requestTimeout
+        )
+    }
+
+    static func transportLimits(_ configuration: DaemonConfiguration) -> TransportLimits {
+        TransportLimits(
+            maxRequestBytes: configuration.maxRequestBytes,
+            maxConnections: configuration.maxConnections,
+            idleTimeout: TimeAmount(configuration.idleTimeout)
+        )
+    }
+}

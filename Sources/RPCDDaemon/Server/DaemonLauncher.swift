@@ -1,0 +1,62 @@
+internal import Logging
+internal import Dispatch
+internal import RPCDSystem
+internal import Synchronization
+
+/// The synchronous entry point behind the `rpcd` executable.
+///
+/// It stays synchronous up to the point where the daemon starts serving, so that process-level
+/// steps (validation, later the classic double fork) happen before any thread exists.
+public enum DaemonLauncher {
+    /// Loads and validates the configuration, then either reports it (`checkOnly`) or runs the daemon.
+    /// - Parameter flags: command-line settings keyed by their environment name, e.g. `RPCD_CONFIG`.
+    /// - Returns: the process exit code (0 stopped cleanly, 1 runtime failure, 2 invalid configuration).
+    public static func launch(flags: [String: String], checkOnly: Bool) -> Int32 {
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader.load(
+                flags: flags,
+                environment: ProcessFacts.environment,
+                currentDirectory: ProcessFacts.currentDirectory
+            )
+        } catch {
+            StandardError.write("rpcd: invalid configuration: \(error)\n")
+            return 2
+        }
+        for warning in loaded.warnings {
+            StandardError.write("rpcd: warning: \(warning)\n")
+        }
+        if checkOnly {
+            StandardOutput.write(loaded.checkConfigReport())
+            return 0
+        }
+
+        let configuration = loaded.configuration
+        let levelControl = LogLevelControl(configuration.logLevel)
+        LoggingSystem.bootstrap(
+            LogOutput.makeFactory(
+                target: configuration.logTarget,
+                format: configuration.logFormat,
+                level: levelControl,
+                worker: nil
+            )
+        )
+        let logger = Logger(label: "rpcd")
+        return runBlocking {
+            await Daemon(configuration: configuration, logger: logger).run()
+        }
+    }
+
+    /// Runs an async body to completion from synchronous code.
+    private static func runBlocking(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
+        let result = Mutex<Int32>(1)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let code = await body()
+            result.withLock { $0 = code }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0 }
+    }
+}

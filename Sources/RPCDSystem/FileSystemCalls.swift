@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// File-system calls the daemon needs on socket and pid files.
+package enum FileSystemCalls {
+    /// Sets a path's permission bits (`chmod(2)`).
+    package static func setMode(_ path: String, _ mode: UInt16) throws(SystemCallError) {
+        _ = try syscall("chmod") { chmod(path, mode_t(mode)) }
+    }
+
+    /// Removes a file; a path that is already gone is not an error (`unlink(2)`).
+    package static func removeIfPresent(_ path: String) throws(SystemCallError) {
+        do {
+            _ = try syscall("unlink") { unlink(path) }
+        } catch where error.errno == .noSuchFileOrDirectory {
+            return
+        }
+    }
+
+    /// Whether `path` names a unix socket node (`lstat(2)`); false when it does not exist.
+    package static func isSocket(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) == S_IFSOCK
+    }
+
+    /// Whether anything exists at `path`, links included.
+    package static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+}

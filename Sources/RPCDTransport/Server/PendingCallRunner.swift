@@ -1,0 +1,36 @@
+/// Runs the async part of calls (async handlers) in one structured task group owned by the server.
+///
+/// Channel handlers live on event loops and cannot await; they hand async work to this runner,
+/// whose `run()` the server awaits, so no call outlives the server and none is fire-and-forget.
+final class PendingCallRunner: Sendable {
+    typealias Job = @Sendable () async -> Void
+
+    private let jobs: AsyncStream<Job>
+    private let continuation: AsyncStream<Job>.Continuation
+
+    init() {
+        (self.jobs, self.continuation) = AsyncStream.makeStream(of: Job.self)
+    }
+
+    /// Queues a job; it starts as soon as `run()` picks it up.
+    func submit(_ job: @escaping Job) {
+        if case .terminated = self.continuation.yield(job) {
+            // The server has finished; nothing is left to answer to.
+            return
+        }
+    }
+
+    /// Runs submitted jobs concurrently until `finish()` is called and every job has completed.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for await job in self.jobs {
+                group.addTask { await job() }
+            }
+        }
+    }
+
+    /// Stops taking jobs; `run()` returns once the running ones complete.
+    func finish() {
+        self.continuation.finish()
+    }
+}

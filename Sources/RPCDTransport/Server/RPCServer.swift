@@ -1,0 +1,227 @@
+package import JSONRPC
+package import Logging
+package import NIOCore
+internal import NIOExtras
+internal import NIOHTTP1
+internal import NIOPosix
+internal import RPCDSystem
+internal import Synchronization
+
+/// A JSON-RPC server over a set of listeners, sharing one dispatcher.
+///
+/// Lifecycle: `bind()` opens every listener (or none: a failure closes those already bound),
+/// `run()` serves until `beginShutdown()` has been called and every connection has drained,
+/// `closeAllConnections()` cuts the drain short.
+package final class RPCServer: Sendable {
+    private let endpoints: [ListenEndpoint]
+    private let dispatcher: Dispatcher
+    private let limits: TransportLimits
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let registry: ConnectionRegistry
+    private let calls = PendingCallRunner()
+    private let drainDeadline = Mutex<Scheduled<Void>?>(nil)
+
+    /// Creates a server; nothing is bound until `bind()`.
+    package init(
+        endpoints: [ListenEndpoint],
+        dispatcher: Dispatcher,
+        limits: TransportLimits,
+        group: any EventLoopGroup,
+        logger: Logger
+    ) {
+        self.endpoints = endpoints
+        self.dispatcher = dispatcher
+        self.limits = limits
+        self.group = group
+        self.logger = logger
+        self.registry = ConnectionRegistry(maxConnections: limits.maxConnections)
+    }
+
+    /// The number of open client connections.
+    package var connectionCount: Int { self.registry.connectionCount }
+
+    /// Binds every endpoint.
+    /// - Throws: `TransportError` naming the endpoint that could not be bound.
+    package func bind() async throws -> [BoundListener] {
+        var bound: [(any Channel, BoundListener)] = []
+        do {
+            for endpoint in self.endpoints {
+                let channel = try await self.bind(endpoint)
+                self.registry.addListener(channel)
+                bound.append((channel, BoundListener(endpoint: endpoint, address: Self.describe(channel, endpoint))))
+            }
+        } catch {
+            for (channel, _) in bound {
+                try? await channel.close()
+            }
+            throw error
+        }
+        return bound.map(\.1)
+    }
+
+    /// Serves until draining has finished.
+    package func run() async {
+        async let drained: Void = {
+            await self.registry.waitUntilDrained()
+            self.drainDeadline.withLock { $0?.cancel() }
+            self.calls.finish()
+        }()
+        await self.calls.run()
+        await drained
+        self.removeUnixSocketFiles()
+    }
+
+    /// Stops accepting and asks every connection to finish what it has read, then close.
+    /// - Parameter timeout: how long the drain may take before every connection is closed.
+    package func beginShutdown(timeout: Duration) {
+        self.logger.info("draining connections", metadata: ["connections": "\(self.registry.connectionCount)"])
+        self.registry.beginDraining()
+        let registry = self.registry
+        let logger = self.logger
+        let deadline = self.group.next().scheduleTask(in: TimeAmount(timeout)) {
+            guard registry.connectionCount > 0 else { return }
+            logger.warning("drain timed out, closing connections", metadata: ["connections": "\(registry.connectionCount)"])
+            registry.closeAllConnections()
+        }
+        self.drainDeadline.withLock { $0 = deadline }
+    }
+
+    /// Closes every connection now (the drain time ran out, or a quick stop).
+    package func closeAllConnections() {
+        self.registry.closeAllConnections()
+    }
+
+    private func bind(_ endpoint: ListenEndpoint) async throws -> any Channel {
+        let bootstrap = self.makeBootstrap(for: endpoint)
+        switch endpoint.kind {
+        case .tcp(let host, let port):
+            do {
+                return try await bootstrap.bind(host: host, port: port).get()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                throw TransportError(code: .addressInUse, message: "address already in use: \(endpoint)", cause: error)
+            } catch {
+                throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
+            }
+        case .unix(let path):
+            try await self.clearStaleSocket(path, endpoint: endpoint)
+            let channel: any Channel
+            do {
+                channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
+            } catch {
+                throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
+            }
+            if let mode = endpoint.unixMode {
+                try FileSystemCalls.setMode(path, mode)
+            }
+            return channel
+        }
+    }
+
+    /// Removes a socket file left by a dead process, but never one a live server still answers on.
+    private func clearStaleSocket(_ path: String, endpoint: ListenEndpoint) async throws {
+        guard FileSystemCalls.exists(path) else { return }
+        guard FileSystemCalls.isSocket(path) else {
+            throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(path) exists and is not a socket")
+        }
+        let probe = ClientBootstrap(group: self.group).connectTimeout(.seconds(1))
+        if let channel = try? await probe.connect(unixDomainSocketPath: path).get() {
+            try? await channel.close()
+            throw TransportError(code: .addressInUse, message: "address already in use: \(endpoint) (a server answers there)")
+        }
+        try FileSystemCalls.removeIfPresent(path)
+    }
+
+    private func removeUnixSocketFiles() {
+        for endpoint in self.endpoints {
+            if case .unix(let path) = endpoint.kind {
+                try? FileSystemCalls.removeIfPresent(path)
+            }
+        }
+    }
+
+    private func makeBootstrap(for endpoint: ListenEndpoint) -> ServerBootstrap {
+        let dispatcher = self.dispatcher
+        let limits = self.limits
+        let registry = self.registry
+        let calls = self.calls
+        let logger = self.logger
+        let framing = endpoint.framing
+        let transport = endpoint.role
+        var bootstrap = ServerBootstrap(group: self.group)
+            .serverChannelOption(.backlog, value: 1024)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+        if case .tcp = endpoint.kind {
+            bootstrap = bootstrap
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        }
+        return bootstrap.childChannelInitializer { channel in
+            guard registry.connectionOpened(channel) else {
+                return channel.close()
+            }
+            channel.closeFuture.whenComplete { _ in registry.connectionClosed(channel) }
+            do {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout))
+                switch framing {
+                case .ndjson, .length:
+                    let streamFraming: StreamFraming
+                    if framing == .ndjson {
+                        // The cap leaves room for the line's own "\r\n"; the frame itself is
+                        // checked against the exact limit after decoding.
+                        try pipeline.addHandler(
+                            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 2)
+                        )
+                        streamFraming = .newline
+                    } else {
+                        try pipeline.addHandler(
+                            ByteToMessageHandler(LengthPrefixFrameDecoder(maxFrameBytes: limits.maxRequestBytes))
+                        )
+                        streamFraming = .lengthPrefix
+                    }
+                    try pipeline.addHandler(
+                        StreamRPCHandler(
+                            dispatcher: dispatcher,
+                            framing: streamFraming,
+                            transport: transport,
+                            limits: limits,
+                            calls: calls,
+                            logger: logger
+                        )
+                    )
+                case .http:
+                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try pipeline.addHandler(
+                        HTTPRPCHandler(
+                            dispatcher: dispatcher,
+                            limits: limits,
+                            registry: registry,
+                            calls: calls,
+                            logger: logger
+                        )
+                    )
+                }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }
+    }
+
+    private static func describe(_ channel: any Channel, _ endpoint: ListenEndpoint) -> String {
+        switch endpoint.kind {
+        case .unix(let path):
+            return path
+        case .tcp(let host, _):
+            guard let address = channel.localAddress, let port = address.port else { return endpoint.description }
+            switch address {
+            case .v6:
+                return "[\(address.ipAddress ?? host)]:\(port)"
+            default:
+                return "\(address.ipAddress ?? host):\(port)"
+            }
+        }
+    }
+}

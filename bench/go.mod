@@ -1,0 +1,3 @@
+module rpcd-bench
+
+go 1.19
