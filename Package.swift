@@ -100,7 +100,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RPCDDaemonTests", dependencies: ["RPCDDaemon"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RPCDDaemonTests",
+            dependencies: ["RPCDDaemon", "RPCDTransport", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
     ]
 )

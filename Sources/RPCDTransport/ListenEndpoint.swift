@@ -216,7 +216,10 @@ extension ListenEndpoint {
         case "length":
             return .length
         case let other?:
-            throw fail("framing must be ndjson or length, not '\(other)' (use http://HOST:PORT for HTTP)", .invalidOption)
+            throw fail(
+                "framing must be ndjson or length, not '\(other)' (use http://HOST:PORT for HTTP)",
+                .invalidOption
+            )
         }
     }
 

@@ -98,3 +98,21 @@ extension JSONNumber: Codable {
         }
     }
 }
+
+extension JSONObject: Codable {
+    /// Decodes a JSON object (with ``JSONValueDecoder`` exactly as sent, member order included).
+    public init(from decoder: any Decoder) throws {
+        guard case .object(let object) = try JSONValue(from: decoder) else {
+            throw DecodingError.typeMismatch(
+                JSONObject.self,
+                .init(codingPath: decoder.codingPath, debugDescription: "expected an object")
+            )
+        }
+        self = object
+    }
+
+    /// Encodes the object's members in order.
+    public func encode(to encoder: any Encoder) throws {
+        try JSONValue.object(self).encode(to: encoder)
+    }
+}

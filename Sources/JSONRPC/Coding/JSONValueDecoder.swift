@@ -86,39 +86,42 @@ final class JSONValueDecoding: Decoder, SingleValueDecodingContainer {
         )
     }
 
-    static func bool(_ value: JSONValue, _ path: [any CodingKey]) throws -> Bool {
-        guard case .bool(let flag) = value else { throw mismatch(Bool.self, "a boolean", value, path) }
+    static func bool(_ value: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> Bool {
+        guard case .bool(let flag) = value else { throw mismatch(Bool.self, "a boolean", value, path()) }
         return flag
     }
 
-    static func string(_ value: JSONValue, _ path: [any CodingKey]) throws -> String {
-        guard case .string(let string) = value else { throw mismatch(String.self, "a string", value, path) }
+    static func string(_ value: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> String {
+        guard case .string(let string) = value else { throw mismatch(String.self, "a string", value, path()) }
         return string
     }
 
-    static func double(_ value: JSONValue, _ path: [any CodingKey]) throws -> Double {
-        guard case .number(let number) = value else { throw mismatch(Double.self, "a number", value, path) }
+    static func double(_ value: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> Double {
+        guard case .number(let number) = value else { throw mismatch(Double.self, "a number", value, path()) }
         guard let double = number.double else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: path, debugDescription: "number \(number.text) is out of range for a double")
+                .init(codingPath: path(), debugDescription: "number \(number.text) is out of range for a double")
             )
         }
         return double
     }
 
-    static func float(_ value: JSONValue, _ path: [any CodingKey]) throws -> Float {
-        let double = try double(value, path)
+    static func float(_ value: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> Float {
+        let double = try double(value, path())
         let float = Float(double)
         guard float.isFinite else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: path, debugDescription: "number \(double) is out of range for a float")
+                .init(codingPath: path(), debugDescription: "number \(double) is out of range for a float")
             )
         }
         return float
     }
 
-    static func integer<T: FixedWidthInteger>(_ value: JSONValue, _ path: [any CodingKey]) throws -> T {
-        guard case .number(let number) = value else { throw mismatch(T.self, "an integer", value, path) }
+    static func integer<T: FixedWidthInteger>(
+        _ value: JSONValue,
+        _ path: @autoclosure () -> [any CodingKey]
+    ) throws -> T {
+        guard case .number(let number) = value else { throw mismatch(T.self, "an integer", value, path()) }
         if number.isInteger, let exact = T(number.text) {
             return exact
         }
@@ -127,7 +130,7 @@ final class JSONValueDecoding: Decoder, SingleValueDecodingContainer {
         }
         let reason = number.isInteger || number.int64 != nil ? "out of range for \(T.self)" : "not an integer"
         throw DecodingError.dataCorrupted(
-            .init(codingPath: path, debugDescription: "expected an integer, \(number.text) is \(reason)")
+            .init(codingPath: path(), debugDescription: "expected an integer, \(number.text) is \(reason)")
         )
     }
 }
@@ -234,20 +237,20 @@ extension JSONValueDecoding {
             }
             return false
         }
-        mutating func decode(_ type: Bool.Type) throws -> Bool { try take(bool) }
-        mutating func decode(_ type: String.Type) throws -> String { try take(string) }
-        mutating func decode(_ type: Double.Type) throws -> Double { try take(double) }
-        mutating func decode(_ type: Float.Type) throws -> Float { try take(float) }
-        mutating func decode(_ type: Int.Type) throws -> Int { try take(integer) }
-        mutating func decode(_ type: Int8.Type) throws -> Int8 { try take(integer) }
-        mutating func decode(_ type: Int16.Type) throws -> Int16 { try take(integer) }
-        mutating func decode(_ type: Int32.Type) throws -> Int32 { try take(integer) }
-        mutating func decode(_ type: Int64.Type) throws -> Int64 { try take(integer) }
-        mutating func decode(_ type: UInt.Type) throws -> UInt { try take(integer) }
-        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try take(integer) }
-        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try take(integer) }
-        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try take(integer) }
-        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try take(integer) }
+        mutating func decode(_ type: Bool.Type) throws -> Bool { try take { try bool($0, $1) } }
+        mutating func decode(_ type: String.Type) throws -> String { try take { try string($0, $1) } }
+        mutating func decode(_ type: Double.Type) throws -> Double { try take { try double($0, $1) } }
+        mutating func decode(_ type: Float.Type) throws -> Float { try take { try float($0, $1) } }
+        mutating func decode(_ type: Int.Type) throws -> Int { try take { try integer($0, $1) } }
+        mutating func decode(_ type: Int8.Type) throws -> Int8 { try take { try integer($0, $1) } }
+        mutating func decode(_ type: Int16.Type) throws -> Int16 { try take { try integer($0, $1) } }
+        mutating func decode(_ type: Int32.Type) throws -> Int32 { try take { try integer($0, $1) } }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 { try take { try integer($0, $1) } }
+        mutating func decode(_ type: UInt.Type) throws -> UInt { try take { try integer($0, $1) } }
+        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try take { try integer($0, $1) } }
+        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try take { try integer($0, $1) } }
+        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try take { try integer($0, $1) } }
+        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try take { try integer($0, $1) } }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             try take { value, path in try decodable(T.self, value, path) }
         }

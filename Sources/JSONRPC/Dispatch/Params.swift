@@ -27,3 +27,13 @@ extension Params {
         }
     }
 }
+
+extension Params {
+    /// Decodes the params the way typed methods do: positional params are matched to `P.parameterNames` in order,
+    /// named params may only use those names. Useful in raw handlers that also need the ``RequestContext``.
+    ///
+    /// - Throws: ``JSONRPCError/invalidParams(_:)`` naming the parameter and what was expected.
+    public func decode<P: RPCParameters>(_ type: P.Type = P.self) throws(JSONRPCError) -> P {
+        try TypedMethod.decodeParams(P.self, from: self)
+    }
+}

@@ -6,7 +6,6 @@ public struct JSONObject: Sendable, Sequence {
     /// One member of an object.
     public typealias Member = (key: String, value: JSONValue)
 
-    @usableFromInline
     var storage: [Member]
 
     /// Creates an object from members in order; for duplicate keys the last value wins.

@@ -101,3 +101,8 @@ extension Dictionary: JSONSchemaDescribing where Key == String, Value: JSONSchem
     /// `{"type": "object", "additionalProperties": <value schema>}`.
     public static var jsonSchema: JSONValue { ["type": "object", "additionalProperties": Value.jsonSchema] }
 }
+
+extension JSONObject: JSONSchemaDescribing {
+    /// `{"type": "object"}`.
+    public static var jsonSchema: JSONValue { ["type": "object"] }
+}

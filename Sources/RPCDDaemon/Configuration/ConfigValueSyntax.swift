@@ -42,7 +42,9 @@ enum ConfigValueSyntax {
 
     // MARK: Sizes
 
-    private static let sizeUnits: [(suffix: String, bytes: Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+    private static let sizeUnits: [(suffix: String, bytes: Int)] = [
+        ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10),
+    ]
 
     /// Bytes: plain (`512`) or with a binary IEC suffix (`64KiB`, `5MiB`, `1GiB`, any case).
     ///

@@ -316,7 +316,8 @@ private struct Resolver {
     /// A unix socket path that fits in `sun_path`.
     private static func socketPath(_ text: String, currentDirectory: String) throws(ValueProblem) -> String {
         let limit = ListenEndpoint.maximumUnixPathBytes
-        guard let path = try self.optionalPath(text, currentDirectory: currentDirectory), path.utf8.count <= limit else {
+        guard let path = try self.optionalPath(text, currentDirectory: currentDirectory), path.utf8.count <= limit
+        else {
             throw ValueProblem("expected a unix socket path of 1 to \(limit) bytes (relative paths are resolved)")
         }
         return path

@@ -22,12 +22,18 @@ extension DaemonConfiguration {
         effectiveUserID: UInt32,
         userID: UInt32
     ) -> String {
+        // systemd sets RUNTIME_DIRECTORY from RuntimeDirectory=, colon-separated when there are several.
         if let runtimeDirectory = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first,
             runtimeDirectory.hasPrefix("/")
         {
-            return runtimeDirectory.hasSuffix("/") ? "\(runtimeDirectory)admin.sock" : "\(runtimeDirectory)/admin.sock"
+            return Self.join(runtimeDirectory, "admin.sock")
         }
-        return "\(self.privateRuntimeDirectory(environment: environment, effectiveUserID: effectiveUserID, userID: userID))/admin.sock"
+        let directory = self.privateRuntimeDirectory(
+            environment: environment,
+            effectiveUserID: effectiveUserID,
+            userID: userID
+        )
+        return Self.join(directory, "admin.sock")
     }
 
     /// The default pidfile: none in the foreground; in daemon mode `/run/rpcd/rpcd.pid` as root,
@@ -41,7 +47,12 @@ extension DaemonConfiguration {
         guard daemon else {
             return nil
         }
-        return "\(self.privateRuntimeDirectory(environment: environment, effectiveUserID: effectiveUserID, userID: userID))/rpcd.pid"
+        let directory = self.privateRuntimeDirectory(
+            environment: environment,
+            effectiveUserID: effectiveUserID,
+            userID: userID
+        )
+        return Self.join(directory, "rpcd.pid")
     }
 
     /// `/run/rpcd` as root, else `$XDG_RUNTIME_DIR/rpcd`, else `/tmp/rpcd-$UID`.
@@ -55,8 +66,12 @@ extension DaemonConfiguration {
         }
         // The XDG base directory spec says to ignore a relative XDG_RUNTIME_DIR.
         if let xdg = environment["XDG_RUNTIME_DIR"], xdg.hasPrefix("/") {
-            return "\(xdg)/rpcd"
+            return Self.join(xdg, "rpcd")
         }
         return "/tmp/rpcd-\(userID)"
+    }
+
+    private static func join(_ directory: some StringProtocol, _ name: String) -> String {
+        directory.hasSuffix("/") ? "\(directory)\(name)" : "\(directory)/\(name)"
     }
 }

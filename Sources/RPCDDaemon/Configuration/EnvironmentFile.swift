@@ -44,7 +44,11 @@ struct EnvironmentFile: Sendable, Equatable {
         } catch {
             let code: ConfigurationError.Code =
                 error.errno == .noSuchFileOrDirectory ? .configFileNotFound : .configFileUnreadable
-            throw ConfigurationError(code: code, message: "cannot read config file \(path): \(error.errno)", cause: error)
+            throw ConfigurationError(
+                code: code,
+                message: "cannot read config file \(path): \(error.errno)",
+                cause: error
+            )
         }
         guard bytes.count <= self.maximumBytes else {
             throw ConfigurationError(

@@ -56,7 +56,9 @@ struct LogRecord {
         }
         let needsQuotes =
             rendered.isEmpty
-            || rendered.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }
+            || rendered.unicodeScalars.contains {
+                $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F
+            }
         guard needsQuotes else {
             text += rendered
             return

@@ -21,8 +21,7 @@ package struct Daemon: Sendable {
     /// - Returns: the exit code: 0 after a stop, 1 when serving could not start.
     package func run() async -> Int32 {
         let configuration = self.configuration
-        var logger = self.logger
-        logger[metadataKey: "pid"] = "\(ProcessFacts.pid)"
+        let logger = self.logger
         logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "foreground"])
 
         let dispatcher = Dispatcher(

@@ -5,22 +5,25 @@ internal import NIOHTTP1
 
 /// Serves JSON-RPC over HTTP/1.1 POST, plus the `/healthz` and `/readyz` probes.
 ///
-/// NIO's `HTTPServerPipelineHandler` sits in front: it holds pipelined requests until the
-/// previous response has ended and adds `Connection: close` while the server drains, so this
-/// handler sees one request at a time.
-final class HTTPRPCHandler: ChannelInboundHandler {
+/// It sits right after NIO's `HTTPRequestDecoder` and writes each response as one pre-encoded
+/// buffer: NIO's response encoder and pipelining handler cost more per request than the
+/// JSON-RPC call itself, and this handler already knows every header it sends. Pipelined
+/// requests are answered strictly in order: while an async call runs, later request parts wait
+/// in `queued` and reading pauses.
+final class HTTPRPCHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
         /// Collecting a POST body.
         case receiving(HTTPRequestHead, body: ByteBuffer?)
-        /// A response was already decided from the head; the body is read and dropped.
+        /// A response was already sent from the head; the body is read and dropped.
         case discarding
         /// A probe whose answer is written when the request ends.
         case probe(HTTPRequestHead, HTTPResponseStatus, String)
-        /// The call runs; its response will be written when it completes.
+        /// An async call runs; its response is written when it completes.
         case waiting
     }
 
@@ -31,8 +34,13 @@ final class HTTPRPCHandler: ChannelInboundHandler {
     private let logger: Logger
     private var requestContext: RequestContext
     private var state = State.idle
-    private var closed = false
+    private var queued: [HTTPServerRequestPart] = []
+    private var needsFlush = false
+    private var readHeld = false
+    /// Draining or input closed: answer what has been read, then close.
+    private var closing = false
     private var inputClosed = false
+    private var closed = false
 
     init(
         dispatcher: Dispatcher,
@@ -60,7 +68,73 @@ final class HTTPRPCHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch Self.unwrapInboundIn(data) {
+        let part = Self.unwrapInboundIn(data)
+        if case .waiting = self.state {
+            self.queued.append(part)
+            return
+        }
+        self.handle(part, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.flushIfNeeded(context: context)
+        self.closeIfFinished(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if case .waiting = self.state {
+            self.readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
+            // Draining: answer every request already read (the last with `Connection: close`),
+            // then close.
+            self.closing = true
+            self.closeIfFinished(context: context)
+        case ChannelEvent.inputClosed:
+            // The client will send nothing more: likewise, and a half-sent request is dropped.
+            self.closing = true
+            self.inputClosed = true
+            self.closeIfFinished(context: context)
+        case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
+            if case .idle = self.state, self.queued.isEmpty, !self.closed {
+                self.closed = true
+                context.close(promise: nil)
+            }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !self.closed else { return }
+        if error is HTTPParserError {
+            // Malformed or ambiguous framing (e.g. both Content-Length and Transfer-Encoding):
+            // nothing after it on this connection can be trusted, so nothing after it runs.
+            self.logger.notice("bad HTTP request", metadata: ["peer": "\(self.requestContext.peer ?? "?")", "error": "\(error)"])
+            self.writeResponse(
+                status: .badRequest,
+                contentType: "text/plain; charset=utf-8",
+                body: Array("bad request\n".utf8),
+                keepAlive: false,
+                version: .http1_1,
+                context: context
+            )
+        } else {
+            self.logger.debug("http connection error", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        guard !self.closed else { return }
+        switch part {
         case .head(let head):
             self.receivedHead(head, context: context)
         case .body(var chunk):
@@ -68,7 +142,7 @@ final class HTTPRPCHandler: ChannelInboundHandler {
             let received = (body?.readableBytes ?? 0) + chunk.readableBytes
             if received > self.limits.maxRequestBytes {
                 self.state = .discarding
-                self.respond(head, status: .payloadTooLarge, json: self.tooLargeBody(), close: true, context: context)
+                self.respondTooLarge(head, context: context)
                 return
             }
             if body == nil {
@@ -80,7 +154,6 @@ final class HTTPRPCHandler: ChannelInboundHandler {
         case .end:
             switch self.state {
             case .receiving(let head, let body):
-                self.state = .waiting
                 self.dispatch(head, body: body, context: context)
             case .probe(let head, let status, let text):
                 self.state = .idle
@@ -93,31 +166,9 @@ final class HTTPRPCHandler: ChannelInboundHandler {
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
-        case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
-            if case .idle = self.state {
-                context.close(promise: nil)
-            }
-        case ChannelEvent.inputClosed:
-            // The client will send nothing more: answer the request under way, then close.
-            self.inputClosed = true
-            if case .idle = self.state {
-                context.close(promise: nil)
-            }
-        default:
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.logger.debug("http connection error", metadata: ["error": "\(error)"])
-        context.close(promise: nil)
-    }
-
     private func receivedHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         if head.method == .GET || head.method == .HEAD {
+            let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
             switch path {
             case "/healthz":
                 self.state = .probe(head, .ok, "ok\n")
@@ -132,9 +183,7 @@ final class HTTPRPCHandler: ChannelInboundHandler {
         }
         guard head.method == .POST else {
             self.state = .discarding
-            var headers = HTTPHeaders()
-            headers.add(name: "allow", value: "POST")
-            self.respond(head, status: .methodNotAllowed, text: "only POST is served here\n", extraHeaders: headers, context: context)
+            self.respond(head, status: .methodNotAllowed, text: "only POST is served here\n", allow: true, context: context)
             return
         }
         if let contentType = head.headers.first(name: "content-type"), !Self.isJSON(contentType) {
@@ -143,9 +192,9 @@ final class HTTPRPCHandler: ChannelInboundHandler {
             return
         }
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > self.limits.maxRequestBytes {
-            // Refused before reading the body; closing stops the client from sending it all.
+            // Refused before reading the body; closing spares the client sending it all.
             self.state = .discarding
-            self.respond(head, status: .payloadTooLarge, json: self.tooLargeBody(), close: true, context: context)
+            self.respondTooLarge(head, context: context)
             return
         }
         self.state = .receiving(head, body: nil)
@@ -161,88 +210,154 @@ final class HTTPRPCHandler: ChannelInboundHandler {
         switch outcome {
         case .noReply:
             self.state = .idle
-            self.respond(head, status: .noContent, json: nil, context: context)
+            self.respond(head, json: nil, context: context)
         case .reply(let response):
             self.state = .idle
-            self.respond(head, status: .ok, json: response, context: context)
+            self.respond(head, json: response, context: context)
         case .pending(let work):
+            self.state = .waiting
             let eventLoop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: eventLoop)
             self.calls.submit {
                 let response = await work()
                 eventLoop.execute {
                     let (handler, context) = bound.value
-                    guard !handler.closed else { return }
-                    handler.state = .idle
-                    handler.respond(head, status: response == nil ? .noContent : .ok, json: response, context: context)
+                    handler.pendingCallCompleted(head, response: response, context: context)
                 }
             }
         }
     }
 
-    private func tooLargeBody() -> [UInt8] {
-        Dispatcher.errorResponse(.requestTooLarge)
+    private func pendingCallCompleted(_ head: HTTPRequestHead, response: [UInt8]?, context: ChannelHandlerContext) {
+        guard !self.closed else { return }
+        self.state = .idle
+        self.respond(head, json: response, context: context)
+        // Replay what arrived meanwhile, until a request goes async again.
+        while !self.queued.isEmpty, !self.closed {
+            if case .waiting = self.state { break }
+            self.handle(self.queued.removeFirst(), context: context)
+        }
+        self.flushIfNeeded(context: context)
+        if case .waiting = self.state { return }
+        self.closeIfFinished(context: context)
+        if self.readHeld, !self.closed {
+            self.readHeld = false
+            context.read()
+        }
+    }
+
+    private func respondTooLarge(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        self.writeResponse(
+            status: .payloadTooLarge,
+            contentType: "application/json",
+            body: Dispatcher.errorResponse(.requestTooLarge),
+            keepAlive: false,
+            version: head.version,
+            context: context
+        )
+    }
+
+    private func respond(_ request: HTTPRequestHead, json: [UInt8]?, context: ChannelHandlerContext) {
+        self.writeResponse(
+            status: json == nil ? .noContent : .ok,
+            contentType: json == nil ? nil : "application/json",
+            body: json ?? [],
+            keepAlive: request.isKeepAlive,
+            version: request.version,
+            context: context
+        )
     }
 
     private func respond(
         _ request: HTTPRequestHead,
         status: HTTPResponseStatus,
         text: String,
-        extraHeaders: HTTPHeaders = HTTPHeaders(),
+        allow: Bool = false,
         context: ChannelHandlerContext
     ) {
-        var headers = extraHeaders
-        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
-        var buffer = context.channel.allocator.buffer(capacity: text.utf8.count)
-        buffer.writeString(text)
-        self.respond(request, status: status, headers: headers, body: buffer, close: false, context: context)
+        self.writeResponse(
+            status: status,
+            contentType: "text/plain; charset=utf-8",
+            body: request.method == .HEAD ? [] : Array(text.utf8),
+            keepAlive: request.isKeepAlive,
+            version: request.version,
+            allow: allow,
+            context: context
+        )
     }
 
-    private func respond(
-        _ request: HTTPRequestHead,
+    private func writeResponse(
         status: HTTPResponseStatus,
-        json: [UInt8]?,
-        close: Bool = false,
+        contentType: String?,
+        body: [UInt8],
+        keepAlive requested: Bool,
+        version: HTTPVersion,
+        allow: Bool = false,
         context: ChannelHandlerContext
     ) {
-        var headers = HTTPHeaders()
-        var body: ByteBuffer? = nil
-        if let json {
-            headers.add(name: "content-type", value: "application/json")
-            body = context.channel.allocator.buffer(bytes: json)
+        // While closing, only the last response already read says `Connection: close`.
+        let keepAlive = requested && !(self.closing && self.queued.isEmpty)
+        var buffer = context.channel.allocator.buffer(capacity: body.count + 128)
+        buffer.writeString(version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        buffer.writeString(String(status.code))
+        buffer.writeString(" ")
+        buffer.writeString(status.reasonPhrase)
+        buffer.writeString("\r\n")
+        if let contentType {
+            buffer.writeString("content-type: ")
+            buffer.writeString(contentType)
+            buffer.writeString("\r\n")
         }
-        self.respond(request, status: status, headers: headers, body: body, close: close, context: context)
-    }
-
-    private func respond(
-        _ request: HTTPRequestHead,
-        status: HTTPResponseStatus,
-        headers: HTTPHeaders,
-        body: ByteBuffer?,
-        close: Bool,
-        context: ChannelHandlerContext
-    ) {
-        var headers = headers
-        let keepAlive = request.isKeepAlive && !close && !self.inputClosed
         if status != .noContent {
-            headers.add(name: "content-length", value: String(body?.readableBytes ?? 0))
+            buffer.writeString("content-length: ")
+            buffer.writeString(String(body.count))
+            buffer.writeString("\r\n")
+        }
+        if allow {
+            buffer.writeString("allow: POST\r\n")
         }
         if !keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if request.version.major == 1, request.version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
+            buffer.writeString("connection: close\r\n")
+        } else if version.minor == 0 {
+            buffer.writeString("connection: keep-alive\r\n")
         }
-        let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
-        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
-        if let body, request.method != .HEAD {
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        }
-        let done = context.writeAndFlush(Self.wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        buffer.writeString("\r\n")
+        buffer.writeBytes(body)
+        if keepAlive {
+            context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            self.needsFlush = true
+        } else {
             self.closed = true
+            self.needsFlush = false
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            done.whenComplete { _ in bound.value.close(promise: nil) }
+            context.writeAndFlush(Self.wrapOutboundOut(buffer)).whenComplete { _ in
+                bound.value.close(promise: nil)
+            }
         }
+    }
+
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        if self.needsFlush {
+            self.needsFlush = false
+            context.flush()
+        }
+    }
+
+    /// While closing: closes once every request read so far has been answered.
+    private func closeIfFinished(context: ChannelHandlerContext) {
+        guard self.closing, !self.closed, self.queued.isEmpty else { return }
+        switch self.state {
+        case .waiting:
+            return
+        case .receiving, .discarding, .probe:
+            // Mid-request: wait for the rest, unless the client can no longer send it.
+            guard self.inputClosed else { return }
+        case .idle:
+            break
+        }
+        self.closed = true
+        self.flushIfNeeded(context: context)
+        context.close(promise: nil)
     }
 
     /// `application/json` (with or without parameters such as `charset`), its JSON-RPC aliases,
@@ -250,21 +365,12 @@ final class HTTPRPCHandler: ChannelInboundHandler {
     /// `curl URL -d '{...}'` works as the quick start shows.
     private static func isJSON(_ contentType: String) -> Bool {
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        switch String(mediaType).trimmingCharacters(in: " \t").lowercased() {
+        let trimmed = mediaType.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+        switch String(trimmed).lowercased() {
         case "application/json", "application/json-rpc", "application/jsonrequest", "application/x-www-form-urlencoded":
             return true
         default:
             return false
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -192,7 +192,9 @@ package final class RPCServer: Sendable {
                         )
                     )
                 case .http:
-                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try pipeline.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes))
+                    )
                     try pipeline.addHandler(
                         HTTPRPCHandler(
                             dispatcher: dispatcher,
