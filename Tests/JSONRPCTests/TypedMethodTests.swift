@@ -236,3 +236,35 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Int.self, from: "1") }
     }
 }
+
+@Suite struct RawParamsDecodingTests {
+    struct TokenParams: RPCParameters {
+        static let parameterNames = ["token"]
+        var token: String
+        var options: JSONObject?
+    }
+
+    @Test func rawHandlersCanDecodeTypedParams() async {
+        var registry = MethodRegistry()
+        registry.register("auth") { params, context in
+            let decoded: TokenParams = try params.decode()
+            return .string("\(context.transport):\(decoded.token):\(decoded.options?.keys ?? [])")
+        }
+        let dispatcher = Dispatcher(registry: registry)
+        let named = await respond(dispatcher, #"{"jsonrpc":"2.0","method":"auth","params":{"token":"t"},"id":1}"#)
+        #expect(named == #"{"jsonrpc":"2.0","result":"test:t:[]","id":1}"#)
+        let positional = await respond(dispatcher, #"{"jsonrpc":"2.0","method":"auth","params":["u"],"id":1}"#)
+        #expect(positional == #"{"jsonrpc":"2.0","result":"test:u:[]","id":1}"#)
+        let wrong = await respond(dispatcher, #"{"jsonrpc":"2.0","method":"auth","params":[1],"id":1}"#)
+        #expect(
+            wrong
+                == #"{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":"param 'token': expected a string, found number"},"id":1}"#
+        )
+    }
+
+    @Test func objectsDecodeInOrder() throws {
+        let value: JSONValue = ["token": "x", "options": ["b": 1, "a": 2]]
+        let decoded = try JSONValueDecoder().decode(TokenParams.self, from: value)
+        #expect(decoded.options?.keys == ["b", "a"])
+    }
+}

@@ -32,8 +32,10 @@ struct ConfigValueSyntaxTests {
 
     @Test(
         "invalid durations",
-        arguments: ["", "5x", "s", "ms", "-1s", "+1s", "1.s", ".5s", "1..5", "1.2.3", "1e3", " 1s", "1s ", "1 s",
-            "0.0000000001", "1us", "1d", "25h", "99999999999999999999"]
+        arguments: [
+            "", "5x", "s", "ms", "-1s", "+1s", "1.s", ".5s", "1..5", "1.2.3", "1e3", " 1s", "1s ", "1 s",
+            "0.0000000001", "1us", "1d", "25h", "99999999999999999999",
+        ]
     )
     func invalidDurations(_ text: String) {
         #expect(throws: ValueProblem.self) {
@@ -77,7 +79,9 @@ struct ConfigValueSyntaxTests {
 
     @Test(
         "invalid sizes",
-        arguments: ["", "5MB", "5M", "5k", "5KB", "1.5MiB", "-1", "MiB", "2GiB", "5 MiB", "0x10", "99999999999999999999GiB"]
+        arguments: [
+            "", "5MB", "5M", "5k", "5KB", "1.5MiB", "-1", "MiB", "2GiB", "5 MiB", "0x10", "99999999999999999999GiB",
+        ]
     )
     func invalidSizes(_ text: String) {
         #expect {
@@ -89,7 +93,10 @@ struct ConfigValueSyntaxTests {
         }
     }
 
-    @Test("sizes render with the largest exact unit", arguments: [(5_242_880, "5MiB"), (1000, "1000"), (3072, "3KiB"), (1536, "1536"), (0, "0")])
+    @Test(
+        "sizes render with the largest exact unit",
+        arguments: [(5_242_880, "5MiB"), (1000, "1000"), (3072, "3KiB"), (1536, "1536"), (0, "0")]
+    )
     func renderSizes(_ bytes: Int, _ text: String) {
         #expect(ConfigValueSyntax.renderSize(bytes) == text)
     }
@@ -119,7 +126,10 @@ struct ConfigValueSyntaxTests {
         #expect(try ConfigValueSyntax.wholeNumber(text, in: 0...1024) == value)
     }
 
-    @Test("invalid whole numbers", arguments: ["", "abc", "-1", "+1", "1025", "1.0", "1_000", " 1", "99999999999999999999"])
+    @Test(
+        "invalid whole numbers",
+        arguments: ["", "abc", "-1", "+1", "1025", "1.0", "1_000", " 1", "99999999999999999999"]
+    )
     func invalidWholeNumbers(_ text: String) {
         #expect {
             try ConfigValueSyntax.wholeNumber(text, in: 0...1024)

@@ -213,8 +213,16 @@ struct ConfigurationLoaderTests {
     static let longPath = "/" + String(repeating: "s", count: 120)
 
     static let badValues: [BadValue] = [
-        BadValue(key: "RPCD_WORKERS", value: "abc", message: "RPCD_WORKERS='abc': expected a whole number from 0 to 1024"),
-        BadValue(key: "RPCD_WORKERS", value: "1025", message: "RPCD_WORKERS='1025': expected a whole number from 0 to 1024"),
+        BadValue(
+            key: "RPCD_WORKERS",
+            value: "abc",
+            message: "RPCD_WORKERS='abc': expected a whole number from 0 to 1024"
+        ),
+        BadValue(
+            key: "RPCD_WORKERS",
+            value: "1025",
+            message: "RPCD_WORKERS='1025': expected a whole number from 0 to 1024"
+        ),
         BadValue(key: "RPCD_WORKERS", value: "", message: "RPCD_WORKERS='': expected a whole number from 0 to 1024"),
         BadValue(key: "RPCD_THREADS", value: "0", message: "RPCD_THREADS='0': expected a whole number from 1 to 256"),
         BadValue(
@@ -222,24 +230,52 @@ struct ConfigurationLoaderTests {
             value: "5x",
             message: "RPCD_IDLE_TIMEOUT='5x': expected a duration from 1ms to 24h, like 250ms, 30s, 5m or plain seconds"
         ),
-        BadValue(key: "RPCD_REQUEST_TIMEOUT", value: "0", message: "RPCD_REQUEST_TIMEOUT='0': expected a duration from 1ms"),
+        BadValue(
+            key: "RPCD_REQUEST_TIMEOUT",
+            value: "0",
+            message: "RPCD_REQUEST_TIMEOUT='0': expected a duration from 1ms"
+        ),
         BadValue(
             key: "RPCD_WORKER_TIMEOUT",
             value: "10ms",
             message: "RPCD_WORKER_TIMEOUT='10ms': expected a duration from 100ms to 24h"
         ),
-        BadValue(key: "RPCD_SHUTDOWN_TIMEOUT", value: "2d", message: "RPCD_SHUTDOWN_TIMEOUT='2d': expected a duration from 0s"),
+        BadValue(
+            key: "RPCD_SHUTDOWN_TIMEOUT",
+            value: "2d",
+            message: "RPCD_SHUTDOWN_TIMEOUT='2d': expected a duration from 0s"
+        ),
         BadValue(
             key: "RPCD_MAX_REQUEST_BYTES",
             value: "5MB",
             message: "RPCD_MAX_REQUEST_BYTES='5MB': expected a size from 1 to 1GiB: plain bytes or a binary suffix, "
                 + "like 512, 64KiB or 5MiB (KiB, MiB, GiB; not KB or MB)"
         ),
-        BadValue(key: "RPCD_MAX_BATCH", value: "0", message: "RPCD_MAX_BATCH='0': expected a whole number from 1 to 1000000"),
-        BadValue(key: "RPCD_MAX_DEPTH", value: "2000", message: "RPCD_MAX_DEPTH='2000': expected a whole number from 1 to 1024"),
-        BadValue(key: "RPCD_MAX_CONNECTIONS", value: "-5", message: "RPCD_MAX_CONNECTIONS='-5': expected a whole number"),
-        BadValue(key: "RPCD_MAX_REQUESTS", value: "1e6", message: "RPCD_MAX_REQUESTS='1e6': expected a whole number from 0"),
-        BadValue(key: "RPCD_DAEMON", value: "maybe", message: "RPCD_DAEMON='maybe': expected 1 or 0 (also true/false, yes/no, on/off)"),
+        BadValue(
+            key: "RPCD_MAX_BATCH",
+            value: "0",
+            message: "RPCD_MAX_BATCH='0': expected a whole number from 1 to 1000000"
+        ),
+        BadValue(
+            key: "RPCD_MAX_DEPTH",
+            value: "2000",
+            message: "RPCD_MAX_DEPTH='2000': expected a whole number from 1 to 1024"
+        ),
+        BadValue(
+            key: "RPCD_MAX_CONNECTIONS",
+            value: "-5",
+            message: "RPCD_MAX_CONNECTIONS='-5': expected a whole number"
+        ),
+        BadValue(
+            key: "RPCD_MAX_REQUESTS",
+            value: "1e6",
+            message: "RPCD_MAX_REQUESTS='1e6': expected a whole number from 0"
+        ),
+        BadValue(
+            key: "RPCD_DAEMON",
+            value: "maybe",
+            message: "RPCD_DAEMON='maybe': expected 1 or 0 (also true/false, yes/no, on/off)"
+        ),
         BadValue(key: "RPCD_TEST_METHODS", value: "2", message: "RPCD_TEST_METHODS='2': expected 1 or 0"),
         BadValue(
             key: "RPCD_LOG_LEVEL",
@@ -263,9 +299,14 @@ struct ConfigurationLoaderTests {
         BadValue(
             key: "RPCD_LISTEN",
             value: "tcp://127.0.0.1:1,tcp://127.0.0.1:1",
-            message: "RPCD_LISTEN='tcp://127.0.0.1:1,tcp://127.0.0.1:1': endpoint 'tcp://127.0.0.1:1' listens on the same address"
+            message:
+                "RPCD_LISTEN='tcp://127.0.0.1:1,tcp://127.0.0.1:1': endpoint 'tcp://127.0.0.1:1' listens on the same address"
         ),
-        BadValue(key: "RPCD_ADMIN_SOCKET", value: "", message: "RPCD_ADMIN_SOCKET='': expected a unix socket path of 1 to 107 bytes"),
+        BadValue(
+            key: "RPCD_ADMIN_SOCKET",
+            value: "",
+            message: "RPCD_ADMIN_SOCKET='': expected a unix socket path of 1 to 107 bytes"
+        ),
         BadValue(
             key: "RPCD_ADMIN_SOCKET",
             value: Self.longPath,
@@ -275,7 +316,8 @@ struct ConfigurationLoaderTests {
         BadValue(
             key: "RPCD_AUTH_TOKEN_FILE",
             value: "/etc/rpcd/missing",
-            message: "RPCD_AUTH_TOKEN_FILE='/etc/rpcd/missing': cannot read the token file /etc/rpcd/missing: No such file or directory"
+            message:
+                "RPCD_AUTH_TOKEN_FILE='/etc/rpcd/missing': cannot read the token file /etc/rpcd/missing: No such file or directory"
         ),
     ]
 
@@ -386,7 +428,10 @@ struct ConfigurationLoaderTests {
             "RPCD_WORKERS": "3", "RPCD_IDLE_TIMEOUT": "0.0015",
         ]
         let first = try load(environment: environment)
-        let file = try directory.write("report.env", first.checkConfigReport().replacingOccurrences(of: "RPCD_CONFIG=", with: "#"))
+        let file = try directory.write(
+            "report.env",
+            first.checkConfigReport().replacingOccurrences(of: "RPCD_CONFIG=", with: "#")
+        )
         let second = try load(flags: ["RPCD_CONFIG": file])
         var expected = first.configuration
         expected.configFile = file
@@ -398,7 +443,10 @@ struct ConfigurationLoaderTests {
         "the admin socket default",
         arguments: [
             (["RUNTIME_DIRECTORY": "/run/rpcd-unit:/run/other"], UInt32(0), "/run/rpcd-unit/admin.sock"),
-            (["RUNTIME_DIRECTORY": "/run/rpcd-unit/", "XDG_RUNTIME_DIR": "/run/user/1000"], 1000, "/run/rpcd-unit/admin.sock"),
+            (
+                ["RUNTIME_DIRECTORY": "/run/rpcd-unit/", "XDG_RUNTIME_DIR": "/run/user/1000"], 1000,
+                "/run/rpcd-unit/admin.sock"
+            ),
             (["XDG_RUNTIME_DIR": "/run/user/0"], 0, "/run/rpcd/admin.sock"),
             (["XDG_RUNTIME_DIR": "/run/user/1000"], 1000, "/run/user/1000/rpcd/admin.sock"),
             (["XDG_RUNTIME_DIR": "relative"], 1000, "/tmp/rpcd-1000/admin.sock"),
@@ -433,7 +481,11 @@ struct ConfigurationLoaderTests {
         _ euid: UInt32,
         _ expected: String?
     ) throws {
-        let loaded = try load(flags: flags, environment: environment, host: testHost(effectiveUserID: euid, userID: euid))
+        let loaded = try load(
+            flags: flags,
+            environment: environment,
+            host: testHost(effectiveUserID: euid, userID: euid)
+        )
         #expect(loaded.configuration.pidfile == expected)
         #expect(loaded.entry(.pidfile).value == expected ?? "")
     }

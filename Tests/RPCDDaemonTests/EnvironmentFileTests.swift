@@ -106,7 +106,9 @@ struct EnvironmentFileTests {
 
     @Test("check-config output reads back as the same values")
     func quotingRoundTrip() throws {
-        for value in ["", "plain", "with space", "quote\"s", "back\\slash", "hash # sign", "new\nline", "$HOME", "it's"] {
+        for value in [
+            "", "plain", "with space", "quote\"s", "back\\slash", "hash # sign", "new\nline", "$HOME", "it's",
+        ] {
             let line = "KEY=\(LoadedConfiguration.quotedIfNeeded(value))  # source"
             let file = try EnvironmentFile.parse(line, path: "/x.env")
             #expect(file.assignments.first?.value == value, "\(line)")

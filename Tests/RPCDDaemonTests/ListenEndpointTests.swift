@@ -169,7 +169,11 @@ struct ListenEndpointTests {
         Invalid(text: "tcp://bad_host:1", code: .invalidHost, message: "'bad_host' is not a host name"),
         Invalid(text: "tcp://-a.example:1", code: .invalidHost, message: "not a host name"),
         Invalid(text: "http://127.0.0.1:80/rpc", code: .invalidSyntax, message: "an endpoint has no path"),
-        Invalid(text: "tcp://127.0.0.1:1?framing=http", code: .invalidOption, message: "framing must be ndjson or length"),
+        Invalid(
+            text: "tcp://127.0.0.1:1?framing=http",
+            code: .invalidOption,
+            message: "framing must be ndjson or length"
+        ),
         Invalid(text: "tcp://127.0.0.1:1?mode=0660", code: .invalidOption, message: "unknown option 'mode'"),
         Invalid(text: "tcp://127.0.0.1:1?framing", code: .invalidOption, message: "expected options like ?name=value"),
         Invalid(

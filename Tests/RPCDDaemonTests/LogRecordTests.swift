@@ -33,7 +33,10 @@ struct LogRecordTests {
             ),
             (record(level: .warning, worker: 3), "2026-11-21T21:57:13.123Z warning rpcd [worker 3]: listening\n"),
             (
-                record(message: "two\nlines\tand\u{1}", metadata: ["empty": "", "spaced": "a b", "quoted": "say \"hi\" \\o/"]),
+                record(
+                    message: "two\nlines\tand\u{1}",
+                    metadata: ["empty": "", "spaced": "a b", "quoted": "say \"hi\" \\o/"]
+                ),
                 #"2026-11-21T21:57:13.123Z info rpcd: two\nlines\tand\u{1} empty="" quoted="say \"hi\" \\o/" spaced="a b""#
                     + "\n"
             ),
@@ -41,7 +44,10 @@ struct LogRecordTests {
                 record(metadata: ["list": ["a", "b"], "map": ["k": "v"], "count": .stringConvertible(42)]),
                 #"2026-11-21T21:57:13.123Z info rpcd: listening count=42 list=["a","b"] map={"k":"v"}"# + "\n"
             ),
-            (record(metadata: ["equals": "a=b"]), #"2026-11-21T21:57:13.123Z info rpcd: listening equals="a=b""# + "\n"),
+            (
+                record(metadata: ["equals": "a=b"]),
+                #"2026-11-21T21:57:13.123Z info rpcd: listening equals="a=b""# + "\n"
+            ),
         ]
     )
     func textLines(_ record: LogRecord, _ line: String) {
@@ -89,13 +95,20 @@ struct LogRecordTests {
     @Test("JSON lines outside a worker have no worker key")
     func jsonWithoutWorker() throws {
         let line = Self.record().line(.json)
-        #expect(line == #"{"ts":"2026-11-21T21:57:13.123Z","level":"info","msg":"listening","pid":4242,"logger":"rpcd"}"# + "\n")
+        #expect(
+            line == #"{"ts":"2026-11-21T21:57:13.123Z","level":"info","msg":"listening","pid":4242,"logger":"rpcd"}"#
+                + "\n"
+        )
     }
 
-    @Test("JSON string escapes", arguments: [
-        ("plain", #""plain""#), ("\"", #""\"""#), ("\\", #""\\""#), ("\u{0}", #""\u0000""#), ("\u{1f}", #""\u001f""#),
-        ("\r\n\t", #""\r\n\t""#), ("\u{7f}", "\"\u{7f}\""), ("/", #""/""#), ("é🦆", "\"é🦆\""),
-    ])
+    @Test(
+        "JSON string escapes",
+        arguments: [
+            ("plain", #""plain""#), ("\"", #""\"""#), ("\\", #""\\""#), ("\u{0}", #""\u0000""#),
+            ("\u{1f}", #""\u001f""#),
+            ("\r\n\t", #""\r\n\t""#), ("\u{7f}", "\"\u{7f}\""), ("/", #""/""#), ("é🦆", "\"é🦆\""),
+        ]
+    )
     func jsonEscapes(_ string: String, _ literal: String) {
         var json = ""
         LogRecord.appendJSONString(string, to: &json)

@@ -1,5 +1,5 @@
 package import Logging
-internal import JSONRPC
+package import JSONRPC
 internal import NIOCore
 internal import NIOPosix
 internal import RPCDSystem
@@ -10,11 +10,18 @@ internal import RPCDTransport
 package struct Daemon: Sendable {
     private let configuration: DaemonConfiguration
     private let logger: Logger
+    private let methods: @Sendable (inout MethodRegistry) -> Void
 
     /// Creates a daemon for a validated configuration; logging must already be bootstrapped.
-    package init(configuration: DaemonConfiguration, logger: Logger) {
+    /// - Parameter methods: registers extra methods beside the built-in ones.
+    package init(
+        configuration: DaemonConfiguration,
+        logger: Logger,
+        methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.methods = methods
     }
 
     /// Serves in this process (single-process mode) until stopped.
@@ -25,7 +32,7 @@ package struct Daemon: Sendable {
         logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "foreground"])
 
         let dispatcher = Dispatcher(
-            registry: Self.makeRegistry(configuration),
+            registry: Self.makeRegistry(configuration, methods: self.methods),
             limits: Self.dispatchLimits(configuration),
             serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
         )
@@ -67,12 +74,16 @@ package struct Daemon: Sendable {
         return 0
     }
 
-    static func makeRegistry(_ configuration: DaemonConfiguration) -> MethodRegistry {
+    static func makeRegistry(
+        _ configuration: DaemonConfiguration,
+        methods: (inout MethodRegistry) -> Void
+    ) -> MethodRegistry {
         var registry = MethodRegistry()
         BuiltinMethods.register(into: &registry)
         if configuration.testMethods {
             TestMethods.register(into: &registry)
         }
+        methods(&registry)
         return registry
     }
 

@@ -1,5 +1,6 @@
 internal import Logging
 internal import Dispatch
+public import JSONRPC
 internal import RPCDSystem
 internal import Synchronization
 
@@ -9,9 +10,16 @@ internal import Synchronization
 /// steps (validation, later the classic double fork) happen before any thread exists.
 public enum DaemonLauncher {
     /// Loads and validates the configuration, then either reports it (`checkOnly`) or runs the daemon.
-    /// - Parameter flags: command-line settings keyed by their environment name, e.g. `RPCD_CONFIG`.
+    /// - Parameters:
+    ///   - flags: command-line settings keyed by their environment name, e.g. `RPCD_CONFIG`.
+    ///   - checkOnly: print the effective configuration (`--check-config`) instead of serving.
+    ///   - methods: registers the embedding program's own methods beside the built-in ones.
     /// - Returns: the process exit code (0 stopped cleanly, 1 runtime failure, 2 invalid configuration).
-    public static func launch(flags: [String: String], checkOnly: Bool) -> Int32 {
+    public static func launch(
+        flags: [String: String] = [:],
+        checkOnly: Bool = false,
+        methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
+    ) -> Int32 {
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(
@@ -43,7 +51,7 @@ public enum DaemonLauncher {
         )
         let logger = Logger(label: "rpcd")
         return runBlocking {
-            await Daemon(configuration: configuration, logger: logger).run()
+            await Daemon(configuration: configuration, logger: logger, methods: methods).run()
         }
     }
 

@@ -364,13 +364,23 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     /// and curl's default for `-d`, `application/x-www-form-urlencoded`, so that
     /// `curl URL -d '{...}'` works as the quick start shows.
     private static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        let trimmed = mediaType.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
-        switch String(trimmed).lowercased() {
-        case "application/json", "application/json-rpc", "application/jsonrequest", "application/x-www-form-urlencoded":
+        if contentType == "application/json" {
             return true
-        default:
-            return false
         }
+        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        while let first = mediaType.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+            mediaType = mediaType.dropFirst()
+        }
+        while let last = mediaType.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            mediaType = mediaType.dropLast()
+        }
+        let accepted = ["application/json", "application/json-rpc", "application/jsonrequest", "application/x-www-form-urlencoded"]
+        return accepted.contains { candidate in
+            candidate.utf8.elementsEqual(mediaType.lazy.map(Self.lowercased))
+        }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 }
