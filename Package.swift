@@ -33,10 +33,13 @@ let package = Package(
         // Protocol core: strict JSON, JSON-RPC 2.0 model, dispatcher, method registry. No I/O.
         .target(name: "JSONRPC", swiftSettings: strictSettings),
 
+        // Linux headers Glibc's module map leaves out (signalfd, prctl); header-only.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+
         // Syscalls, signals, process facts. The only place raw Glibc calls live.
         .target(
             name: "RPCDSystem",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
         ),
 
@@ -74,6 +77,7 @@ let package = Package(
             name: "rpcd",
             dependencies: [
                 "RPCDDaemon",
+                "RPCDSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -93,10 +97,12 @@ let package = Package(
         .testTarget(
             name: "RPCDTransportTests",
             dependencies: [
+                "JSONRPC",
                 "RPCDTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import RPCDDaemon
+import RPCDSystem
 
 /// `rpcd`: parses the command line, loads the configuration, bootstraps logging and hands over
 /// to the daemon library.
@@ -25,6 +26,23 @@ struct RPCDCommand: ParsableCommand {
     @Flag(help: "Validate the configuration, print every key's value and source, and exit (0 valid, 2 invalid).")
     var checkConfig = false
 
+    /// Like ArgumentParser's `main()`, but invalid arguments exit 2 (LSB), not 64 (sysexits).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                var standardError = StandardErrorStream()
+                print(fullMessage(for: error), to: &standardError)
+                print(usageString(), to: &standardError)
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
+
     func run() throws {
         var flags: [String: String] = [:]
         if self.daemon { flags["RPCD_DAEMON"] = "1" }
@@ -33,5 +51,12 @@ struct RPCDCommand: ParsableCommand {
 
         let exitCode = DaemonLauncher.launch(flags: flags, checkOnly: self.checkConfig)
         throw ExitCode(exitCode)
+    }
+}
+
+/// Unbuffered standard error for usage messages.
+struct StandardErrorStream: TextOutputStream {
+    mutating func write(_ string: String) {
+        StandardError.write(string)
     }
 }

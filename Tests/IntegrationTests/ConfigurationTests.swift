@@ -20,6 +20,7 @@ import Testing
             #expect(report[key] != nil, "\(key) missing from:\n\(report)")
         }
         #expect(report.unparsedLines.isEmpty, "lines not KEY=VALUE  # source: \(report.unparsedLines)")
+        #expect(report["RPCD_CONFIG"] == .init(value: "/dev/null", source: "env"))
         #expect(report["RPCD_LISTEN"] == .init(value: "tcp://127.0.0.1:7700,http://127.0.0.1:7701", source: "default"))
         #expect(report["RPCD_MAX_BATCH"] == .init(value: "1000", source: "default"))
         #expect(report["RPCD_MAX_DEPTH"] == .init(value: "64", source: "default"))
@@ -93,9 +94,12 @@ import Testing
         let port = try listeners.first(role: "ndjson").port
 
         // The port is taken, but --check-config never binds it.
-        let result = try RunCommand.rpcd(["--check-config"], environment: ["RPCD_LISTEN": "tcp://127.0.0.1:\(port)"]).run()
+        let result = try RunCommand.rpcd(["--check-config"], environment: ["RPCD_LISTEN": "tcp://127.0.0.1:\(port)"])
+            .run()
         #expect(result.exitCode == 0, "\(result)")
-        #expect(CheckConfigReport(result.stdout)["RPCD_LISTEN"] == .init(value: "tcp://127.0.0.1:\(port)", source: "env"))
+        #expect(
+            CheckConfigReport(result.stdout)["RPCD_LISTEN"] == .init(value: "tcp://127.0.0.1:\(port)", source: "env")
+        )
     }
 
     /// A key, a value it must refuse, and a readable label.
@@ -132,16 +136,14 @@ import Testing
     @Test("a bad value in the environment is exit 2 naming key and value", arguments: Self.badValues)
     func badValueInEnvironment(_ bad: BadValue) throws {
         let directory = try TemporaryDirectory()
+        var environment = [
+            "RPCD_ADMIN_SOCKET": directory.file("admin.sock"),
+            "RPCD_WORKERS": "0",
+            "RPCD_LISTEN": "tcp://127.0.0.1:0",
+        ]
+        environment[bad.key] = bad.value
         for arguments in [["--check-config"], []] {
-            let result = try RunCommand.rpcd(
-                arguments,
-                environment: [
-                    bad.key: bad.value,
-                    "RPCD_ADMIN_SOCKET": directory.file("admin.sock"),
-                    "RPCD_WORKERS": bad.key == "RPCD_WORKERS" ? bad.value : "0",
-                    "RPCD_LISTEN": bad.key == "RPCD_LISTEN" ? bad.value : "tcp://127.0.0.1:0",
-                ]
-            ).run(timeout: .seconds(5))
+            let result = try RunCommand.rpcd(arguments, environment: environment).run(timeout: .seconds(5))
             #expect(result.exitCode == 2, "\(arguments): \(result)")
             #expect(result.stderr.contains(bad.key), "\(arguments): \(result)")
             #expect(result.stderr.contains(bad.value), "\(arguments): \(result)")
@@ -167,7 +169,10 @@ import Testing
         .init(key: "RPCD_MAX_REQUEST_BYTES", value: "512"),
         .init(key: "RPCD_MAX_REQUEST_BYTES", value: "64KiB"),
         .init(key: "RPCD_MAX_REQUEST_BYTES", value: "5MiB"),
-        .init(key: "RPCD_LISTEN", value: "tcp://127.0.0.1:0,tcp://[::1]:0?framing=length,http://127.0.0.1:0,unix:/tmp/x.sock"),
+        .init(
+            key: "RPCD_LISTEN",
+            value: "tcp://127.0.0.1:0,tcp://[::1]:0?framing=length,http://127.0.0.1:0,unix:/tmp/x.sock"
+        ),
         .init(key: "RPCD_LOG_LEVEL", value: "trace"),
         .init(key: "RPCD_LOG_LEVEL", value: "critical"),
         .init(key: "RPCD_WORKERS", value: "0"),

@@ -12,35 +12,85 @@ import Testing
     }
 
     static let exactExchanges: [Exchange] = [
-        .init(request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":1}"#, response: #"{"jsonrpc":"2.0","result":"pong","id":1}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"rpc.ping","params":null,"id":2}"#, response: #"{"jsonrpc":"2.0","result":"pong","id":2}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"echo","params":["x"],"id":1}"#, response: #"{"jsonrpc":"2.0","result":"x","id":1}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"echo","params":{"message":"hi"},"id":1}"#, response: #"{"jsonrpc":"2.0","result":"hi","id":1}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"echo","params":[{"a":[1,true,null]}],"id":1}"#, response: #"{"jsonrpc":"2.0","result":{"a":[1,true,null]},"id":1}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#, response: #"{"jsonrpc":"2.0","result":3,"id":1}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"sum","params":[1.1,2],"id":1}"#, response: #"{"jsonrpc":"2.0","result":3.1,"id":1}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"sum","params":{"numbers":[1,2,3]},"id":1}"#, response: #"{"jsonrpc":"2.0","result":6,"id":1}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"sum","params":[],"id":1}"#, response: #"{"jsonrpc":"2.0","result":0,"id":1}"#),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":1}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"rpc.ping","params":null,"id":2}"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":2}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"echo","params":["x"],"id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":"x","id":1}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"echo","params":{"message":"hi"},"id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":"hi","id":1}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"echo","params":[{"a":[1,true,null]}],"id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":{"a":[1,true,null]},"id":1}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":3,"id":1}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"sum","params":[1.1,2],"id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":3.1,"id":1}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"sum","params":{"numbers":[1,2,3]},"id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":6,"id":1}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"sum","params":[],"id":1}"#,
+            response: #"{"jsonrpc":"2.0","result":0,"id":1}"#
+        ),
         .init(
             request: #"{"jsonrpc":"2.0","method":"divide","params":[1,0],"id":1}"#,
-            response: #"{"jsonrpc":"2.0","error":{"code":-32000,"message":"invalid operation: division by zero"},"id":1}"#
+            response:
+                #"{"jsonrpc":"2.0","error":{"code":-32000,"message":"invalid operation: division by zero"},"id":1}"#
         ),
         .init(
             request: #"{"jsonrpc":"2.0","method":"divide","params":{"dividend":1,"divisor":0.0},"id":"d"}"#,
-            response: #"{"jsonrpc":"2.0","error":{"code":-32000,"message":"invalid operation: division by zero"},"id":"d"}"#
+            response:
+                #"{"jsonrpc":"2.0","error":{"code":-32000,"message":"invalid operation: division by zero"},"id":"d"}"#
         ),
-        .init(request: #"{"jsonrpc":"2.0","method":"test.sleep","params":{"ms":1},"id":9}"#, response: #"{"jsonrpc":"2.0","result":1,"id":9}"#),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"test.sleep","params":{"ms":1},"id":9}"#,
+            response: #"{"jsonrpc":"2.0","result":1,"id":9}"#
+        ),
         // Ids are echoed as the exact token sent.
-        .init(request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":1e3}"#, response: #"{"jsonrpc":"2.0","result":"pong","id":1e3}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":1.50}"#, response: #"{"jsonrpc":"2.0","result":"pong","id":1.50}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":-0}"#, response: #"{"jsonrpc":"2.0","result":"pong","id":-0}"#),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":1e3}"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":1e3}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":1.50}"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":1.50}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":-0}"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":-0}"#
+        ),
         .init(
             request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":123456789012345678901234567890}"#,
             response: #"{"jsonrpc":"2.0","result":"pong","id":123456789012345678901234567890}"#
         ),
-        .init(request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":"abc"}"#, response: #"{"jsonrpc":"2.0","result":"pong","id":"abc"}"#),
-        .init(request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":null}"#, response: #"{"jsonrpc":"2.0","result":"pong","id":null}"#),
-        .init(request: #"{ "id" : 4 , "method" : "rpc.ping" , "jsonrpc" : "2.0" }"#, response: #"{"jsonrpc":"2.0","result":"pong","id":4}"#),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":"abc"}"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":"abc"}"#
+        ),
+        .init(
+            request: #"{"jsonrpc":"2.0","method":"rpc.ping","id":null}"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":null}"#
+        ),
+        .init(
+            request: #"{ "id" : 4 , "method" : "rpc.ping" , "jsonrpc" : "2.0" }"#,
+            response: #"{"jsonrpc":"2.0","result":"pong","id":4}"#
+        ),
     ]
 
     @Test("exact response bytes", arguments: Self.exactExchanges)
@@ -104,7 +154,8 @@ import Testing
         )
         let timestamp = try #require(match, "got \(reply)").1
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = timestamp.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        formatter.formatOptions =
+            timestamp.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         let date = try #require(formatter.date(from: String(timestamp)))
         #expect(abs(date.timeIntervalSinceNow) < 60)
     }
@@ -122,7 +173,9 @@ import Testing
         #expect(document["openrpc"] is String)
         let methods = try #require(document["methods"] as? [[String: Any]])
         let names = Set(methods.compactMap { $0["name"] as? String })
-        let expected: Set = ["rpc.ping", "echo", "sum", "divide", "time", "test.sleep", "test.crash", "test.hang", "test.pid"]
+        let expected: Set = [
+            "rpc.ping", "echo", "sum", "divide", "time", "test.sleep", "test.crash", "test.hang", "test.pid",
+        ]
         #expect(expected.isSubset(of: names), "methods: \(names.sorted())")
     }
 
@@ -146,7 +199,9 @@ import Testing
         defer { daemon.kill() }
         let client = try LineClient(listeners.ndjson())
 
-        #expect(try client.call(JSONRPCMessages.request("test.pid", id: "1")) == JSONRPCMessages.result("\(daemon.pid)"))
+        #expect(
+            try client.call(JSONRPCMessages.request("test.pid", id: "1")) == JSONRPCMessages.result("\(daemon.pid)")
+        )
     }
 
     @Test func notificationsGetNoReply() throws {
@@ -167,15 +222,19 @@ import Testing
         defer { daemon.kill() }
         let client = try LineClient(listeners.ndjson())
 
-        let batch = "[" + [
-            JSONRPCMessages.request("sum", params: "[1,2]", id: "1"),
-            JSONRPCMessages.notification("rpc.ping"),
-            JSONRPCMessages.request("echo", params: #"["b"]"#, id: "\"two\""),
-        ].joined(separator: ",") + "]"
+        let batch =
+            "["
+            + [
+                JSONRPCMessages.request("sum", params: "[1,2]", id: "1"),
+                JSONRPCMessages.notification("rpc.ping"),
+                JSONRPCMessages.request("echo", params: #"["b"]"#, id: "\"two\""),
+            ].joined(separator: ",") + "]"
         let reply = try client.call(batch)
         // Batch responses may come in any order: compare as a set of exact elements.
         let elements = try JSONArrayText.elements(of: reply)
-        #expect(Set(elements) == [#"{"jsonrpc":"2.0","result":3,"id":1}"#, #"{"jsonrpc":"2.0","result":"b","id":"two"}"#])
+        #expect(
+            Set(elements) == [#"{"jsonrpc":"2.0","result":3,"id":1}"#, #"{"jsonrpc":"2.0","result":"b","id":"two"}"#]
+        )
     }
 
     @Test func batchWithInvalidElementsAnswersEachOne() throws {
@@ -187,7 +246,10 @@ import Testing
         let elements = try JSONArrayText.elements(of: reply)
         #expect(elements.count == 3, "got \(reply)")
         #expect(elements.contains(JSONRPCMessages.pong(id: 3)))
-        #expect(elements.filter { JSONRPCErrorPattern(code: -32600, id: "null").matches($0) }.count == 2, "got \(reply)")
+        #expect(
+            elements.filter { JSONRPCErrorPattern(code: -32600, id: "null").matches($0) }.count == 2,
+            "got \(reply)"
+        )
     }
 
     @Test func allNotificationBatchGetsNoReply() throws {
@@ -195,7 +257,9 @@ import Testing
         defer { daemon.kill() }
         let client = try LineClient(listeners.ndjson())
 
-        try client.send("[\(JSONRPCMessages.notification("rpc.ping")),\(JSONRPCMessages.notification("echo", params: "[1]"))]")
+        try client.send(
+            "[\(JSONRPCMessages.notification("rpc.ping")),\(JSONRPCMessages.notification("echo", params: "[1]"))]"
+        )
         #expect(try client.call(JSONRPCMessages.ping(id: 8)) == JSONRPCMessages.pong(id: 8))
     }
 

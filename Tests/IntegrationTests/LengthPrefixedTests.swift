@@ -40,7 +40,10 @@ import Testing
         defer { daemon.kill() }
         let client = try LengthPrefixClient(listeners.length())
 
-        #expect(try client.call("{\n\"jsonrpc\":\"2.0\",\n\"method\":\"sum\",\n\"params\":[1,2],\n\"id\":1\n}\n") == JSONRPCMessages.result("3"))
+        #expect(
+            try client.call("{\n\"jsonrpc\":\"2.0\",\n\"method\":\"sum\",\n\"params\":[1,2],\n\"id\":1\n}\n")
+                == JSONRPCMessages.result("3")
+        )
     }
 
     @Test func zeroLengthFrameIsAParseErrorAndTheConnectionStaysOpen() throws {

@@ -195,7 +195,10 @@ import Testing
         }
         chunked += Array("0\r\n\r\n".utf8)
         try client.sendRaw(
-            Array("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+            Array(
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .utf8
+            )
         )
         // The server may refuse and close while the body is still on its way.
         try client.sendRawUntilClosed(chunked)
@@ -214,7 +217,10 @@ import Testing
         let client = try LineClient(listeners.ndjson())
 
         // The request object is depth 1, params 2, then each nested array one more.
-        #expect(try client.call(JSONRPCMessages.request("echo", params: "[[[1]]]", id: "1")) == JSONRPCMessages.result("[[1]]"))
+        #expect(
+            try client.call(JSONRPCMessages.request("echo", params: "[[[1]]]", id: "1"))
+                == JSONRPCMessages.result("[[1]]")
+        )
         let deeper = try client.call(JSONRPCMessages.request("echo", params: "[[[[1]]]]", id: "2"))
         // Refused while scanning, before the id is known: id null.
         #expect(JSONRPCErrorPattern(code: -32600).matches(deeper), "got \(deeper)")
@@ -251,7 +257,10 @@ import Testing
         let client = try LineClient(listeners.ndjson())
 
         let three = "[" + (1...3).map { JSONRPCMessages.ping(id: $0) }.joined(separator: ",") + "]"
-        #expect(Set(try JSONArrayText.elements(of: try client.call(three))) == Set((1...3).map { JSONRPCMessages.pong(id: $0) }))
+        #expect(
+            Set(try JSONArrayText.elements(of: try client.call(three)))
+                == Set((1...3).map { JSONRPCMessages.pong(id: $0) })
+        )
 
         let four = "[" + (1...4).map { JSONRPCMessages.ping(id: $0) }.joined(separator: ",") + "]"
         let refused = try client.call(four)

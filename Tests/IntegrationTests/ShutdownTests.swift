@@ -38,7 +38,8 @@ import Testing
         #expect(try first.isClosedByPeer())
         #expect(try second.isClosedByPeer())
         #expect(try idle.isClosedByPeer())
-        #expect(try daemon.waitForExit(timeout: .seconds(5)) == .exited(0), "\(daemon.stderrText)")
+        let status = try daemon.waitForExit(timeout: .seconds(5))
+        #expect(status == .exited(0), "\(daemon.stderrText)")
         #expect(ContinuousClock.now - signalled < .seconds(5))
 
         // Nothing is left behind: the port refuses connections and the socket file is gone.
@@ -58,9 +59,12 @@ import Testing
         #expect(try http.post(JSONRPCMessages.ping()).status == 200)
 
         daemon.signal(SIGTERM)
-        #expect(try daemon.waitForExit() == .exited(0), "\(daemon.stderrText)")
+        let status = try daemon.waitForExit()
+        #expect(status == .exited(0), "\(daemon.stderrText)")
 
-        let (again, relisteners) = try RPCDProcess.start(listen: "tcp://127.0.0.1:\(tcpPort),http://127.0.0.1:\(httpPort)")
+        let (again, relisteners) = try RPCDProcess.start(
+            listen: "tcp://127.0.0.1:\(tcpPort),http://127.0.0.1:\(httpPort)"
+        )
         defer { again.kill() }
         #expect(try relisteners.first(role: "ndjson").port == tcpPort)
         #expect(try LineClient(relisteners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
@@ -88,7 +92,8 @@ import Testing
             // Connection refused (or reset): the listener is closed, as it should be.
         }
         #expect(try busy.readLine(timeout: .seconds(5)) == JSONRPCMessages.slept(ms: 1500, id: 1))
-        #expect(try daemon.waitForExit() == .exited(0))
+        let status = try daemon.waitForExit()
+        #expect(status == .exited(0), "\(daemon.stderrText)")
     }
 
     @Test func drainCutShortByShutdownTimeoutStillExits0() throws {
@@ -102,7 +107,8 @@ import Testing
 
         let signalled = ContinuousClock.now
         daemon.signal(SIGTERM)
-        #expect(try daemon.waitForExit(timeout: .seconds(8)) == .exited(0), "\(daemon.stderrText)")
+        let status = try daemon.waitForExit(timeout: .seconds(8))
+        #expect(status == .exited(0), "\(daemon.stderrText)")
         let elapsed = ContinuousClock.now - signalled
         #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(5), "exited after \(elapsed)")
         #expect(try client.isClosedByPeer())
@@ -123,7 +129,8 @@ import Testing
         try daemon.waitForLog(after: mark)
         let signalled = ContinuousClock.now
         daemon.signal(SIGTERM)
-        #expect(try daemon.waitForExit(timeout: .seconds(5)) == .exited(0), "\(daemon.stderrText)")
+        let status = try daemon.waitForExit(timeout: .seconds(5))
+        #expect(status == .exited(0), "\(daemon.stderrText)")
         #expect(ContinuousClock.now - signalled < .seconds(3))
         #expect(try client.isClosedByPeer())
     }
@@ -137,7 +144,9 @@ import Testing
         let http = try HTTPClient(listeners.http())
         // A first exchange proves the connection is established and served.
         #expect(try http.post(JSONRPCMessages.ping()).status == 200)
-        try http.sendRaw(http.encode(method: "POST", path: "/", headers: [], body: Array(JSONRPCMessages.sleep(ms: 800, id: 5).utf8)))
+        try http.sendRaw(
+            http.encode(method: "POST", path: "/", headers: [], body: Array(JSONRPCMessages.sleep(ms: 800, id: 5).utf8))
+        )
         // With one event loop, an NDJSON call sent later and answered proves the loop has been
         // through the readiness of the HTTP connection, whose request reached the kernel first.
         let line = try LineClient(listeners.ndjson())
@@ -147,8 +156,39 @@ import Testing
         let response = try #require(try http.readResponse())
         #expect(response.status == 200)
         #expect(response.bodyText == JSONRPCMessages.slept(ms: 800, id: 5))
+        // Written while draining: it tells the client the connection ends here.
+        #expect(response.announcesClose, "\(response)")
         #expect(try line.readLine() == JSONRPCMessages.slept(ms: 600, id: 6))
         #expect(try http.isClosedByPeer())
-        #expect(try daemon.waitForExit() == .exited(0))
+        let status = try daemon.waitForExit()
+        #expect(status == .exited(0), "\(daemon.stderrText)")
+    }
+
+    @Test func signalRightAfterReadyIsAGracefulStop() throws {
+        // "ready" promises that a stop signal is handled: repeat to hit any window after it.
+        for _ in 0..<5 {
+            let (daemon, _) = try RPCDProcess.start(listen: "tcp://127.0.0.1:0")
+            defer { daemon.kill() }
+            daemon.signal(SIGTERM)
+            let status = try daemon.waitForExit(timeout: .seconds(5))
+            #expect(status == .exited(0), "\(daemon.stderrText)")
+        }
+    }
+
+    @Test func signalIsLoggedWithItsSender() throws {
+        let (daemon, listeners) = try RPCDProcess.start(listen: "tcp://127.0.0.1:0")
+        defer { daemon.kill() }
+        // A served call proves start-up is over.
+        #expect(try LineClient(listeners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
+
+        let mark = daemon.logLines.count
+        daemon.signal(SIGTERM)
+        let status = try daemon.waitForExit()
+        #expect(status == .exited(0), "\(daemon.stderrText)")
+        let sender = "\(getpid())"
+        let logged = daemon.logLines.dropFirst(mark).contains { line in
+            line.fields.contains { key, value in key != "pid" && value == sender }
+        }
+        #expect(logged, "no log line names the sender pid \(sender): \(daemon.stderrText)")
     }
 }

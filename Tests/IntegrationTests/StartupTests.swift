@@ -13,9 +13,11 @@ import Testing
         defer { daemon.kill() }
 
         #expect(listeners.all.map(\.role).sorted() == ["http", "length", "ndjson", "ndjson"])
-        #expect(listeners.all.map(\.endpoint).sorted() == [
-            "http://127.0.0.1:0", "tcp://127.0.0.1:0", "tcp://127.0.0.1:0?framing=length", "unix:\(socket)",
-        ])
+        #expect(
+            listeners.all.map(\.endpoint).sorted() == [
+                "http://127.0.0.1:0", "tcp://127.0.0.1:0", "tcp://127.0.0.1:0?framing=length", "unix:\(socket)",
+            ]
+        )
         for listener in listeners.all where !listener.endpoint.hasPrefix("unix:") {
             #expect(listener.address.wholeMatch(of: /127\.0\.0\.1:\d+/) != nil, "\(listener)")
             #expect(try listener.port > 0)
@@ -33,7 +35,10 @@ import Testing
             #expect(line["pid"] == "\(daemon.pid)", "\(line)")
             #expect(line.level != nil, "\(line)")
             let timestamp = try #require(line["ts"], "\(line)")
-            #expect(timestamp.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil, "ts \(timestamp)")
+            #expect(
+                timestamp.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil,
+                "ts \(timestamp)"
+            )
         }
         // Each listener serves on its logged address.
         #expect(try LineClient(listeners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
@@ -50,8 +55,12 @@ import Testing
         let endpoint = "tcp://127.0.0.1:\(port)"
         let second = try RPCDProcess(environment: ["RPCD_LISTEN": "http://127.0.0.1:0,\(endpoint)"])
         defer { second.kill() }
-        #expect(try second.waitForExit() == .exited(1), "\(second.stderrText)")
-        #expect(second.stderrText.contains(endpoint) || second.stderrText.contains("127.0.0.1:\(port)"), "\(second.stderrText)")
+        let status = try second.waitForExit()
+        #expect(status == .exited(1), "\(second.stderrText)")
+        #expect(
+            second.stderrText.contains(endpoint) || second.stderrText.contains("127.0.0.1:\(port)"),
+            "\(second.stderrText)"
+        )
         // The first instance is untouched.
         #expect(try LineClient(listeners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
     }

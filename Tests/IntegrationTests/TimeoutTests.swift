@@ -55,7 +55,10 @@ import Testing
         defer { daemon.kill() }
         let client = try LineClient(listeners.ndjson())
 
-        let reply = try client.call("[\(JSONRPCMessages.sleep(ms: 5000, id: 1)),\(JSONRPCMessages.ping(id: 2))]", timeout: .seconds(4))
+        let reply = try client.call(
+            "[\(JSONRPCMessages.sleep(ms: 5000, id: 1)),\(JSONRPCMessages.ping(id: 2))]",
+            timeout: .seconds(4)
+        )
         let elements = try JSONArrayText.elements(of: reply)
         #expect(elements.count == 2)
         #expect(elements.contains(JSONRPCMessages.pong(id: 2)))
@@ -97,7 +100,9 @@ import Testing
         defer { daemon.kill() }
         let client = try LineClient(listeners.ndjson())
 
-        #expect(try client.call(JSONRPCMessages.sleep(ms: 1800), timeout: .seconds(5)) == JSONRPCMessages.slept(ms: 1800))
+        #expect(
+            try client.call(JSONRPCMessages.sleep(ms: 1800), timeout: .seconds(5)) == JSONRPCMessages.slept(ms: 1800)
+        )
     }
 
     @Test func idleKeepAliveHTTPConnectionIsClosed() throws {

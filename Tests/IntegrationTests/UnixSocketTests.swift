@@ -27,7 +27,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: path))
 
         daemon.signal(SIGTERM)
-        #expect(try daemon.waitForExit() == .exited(0))
+        let status = try daemon.waitForExit()
+        #expect(status == .exited(0), "\(daemon.stderrText)")
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 

@@ -108,13 +108,13 @@ import Testing
     }
 
     @Test func hugeNestingIsStoppedWithoutRecursion() {
-        // A megabyte of '[' must neither overflow the stack nor be reported as merely too deep.
+        // A megabyte of '[' must not overflow the stack: scanning stops at the depth limit.
         let open = [UInt8](repeating: UInt8(ascii: "["), count: 1 << 20)
         do {
             _ = try JSONParser().parse(open)
             Issue.record("accepted")
         } catch {
-            #expect(error.code == .unexpectedEnd)
+            #expect(error.code == .depthLimitExceeded)
         }
         let balanced = open + [UInt8](repeating: UInt8(ascii: "]"), count: 1 << 20)
         do {
@@ -125,9 +125,16 @@ import Testing
         }
     }
 
-    @Test func syntaxErrorBeyondTheDepthLimitIsStillASyntaxError() {
+    @Test func depthIsDecidedWhereItIsExceededAndNothingAfterIsRead() {
+        // DESIGN §9: detected while scanning; a syntax error past that point is never reached.
         do {
             _ = try JSONParser(maxDepth: 2).parse("[[[1]]] x")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.code == .depthLimitExceeded)
+        }
+        do {
+            _ = try JSONParser(maxDepth: 2).parse("[[1]] x")
             Issue.record("accepted")
         } catch {
             #expect(error.code == .trailingData)

@@ -259,7 +259,7 @@ struct ConfigurationLoaderTests {
         BadValue(
             key: "RPCD_MAX_DEPTH",
             value: "2000",
-            message: "RPCD_MAX_DEPTH='2000': expected a whole number from 1 to 1024"
+            message: "RPCD_MAX_DEPTH='2000': expected a whole number from 1 to 1000"
         ),
         BadValue(
             key: "RPCD_MAX_CONNECTIONS",

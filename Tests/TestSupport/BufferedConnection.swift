@@ -20,7 +20,10 @@ public final class BufferedConnection {
     /// Receives once more into the buffer.
     /// - Returns: false when the peer has closed the connection.
     /// - Throws: ``TestSupportError/Code/timedOut`` when nothing arrives before `deadline`.
-    private func fill(before deadline: ContinuousClock.Instant, waitingFor what: @autoclosure () -> String) throws -> Bool {
+    private func fill(
+        before deadline: ContinuousClock.Instant,
+        waitingFor what: @autoclosure () -> String
+    ) throws -> Bool {
         if self.reachedEnd {
             return false
         }
@@ -121,7 +124,8 @@ public final class BufferedConnection {
         guard self.buffered.count >= delimiter.count else { return nil }
         var index = start
         while index + delimiter.count <= self.buffered.count {
-            if self.buffered[index] == delimiter[0], Array(self.buffered[index..<index + delimiter.count]) == delimiter {
+            if self.buffered[index] == delimiter[0], Array(self.buffered[index..<index + delimiter.count]) == delimiter
+            {
                 return index..<index + delimiter.count
             }
             index += 1

@@ -73,7 +73,9 @@ public final class HTTPClient {
         bytes body: [UInt8]?,
         timeout: Duration = .seconds(5)
     ) throws -> HTTPResponse {
-        try self.connection.send(self.encode(method: method, path: path, version: version, headers: headers, body: body))
+        try self.connection.send(
+            self.encode(method: method, path: path, version: version, headers: headers, body: body)
+        )
         guard let response = try self.readResponse(method: method, timeout: timeout) else {
             throw TestSupportError(.connectionClosed, "closed instead of answering \(method) \(path)")
         }
@@ -115,7 +117,10 @@ public final class HTTPClient {
         }
         let statusParts = String(decoding: statusLine, as: UTF8.self).split(separator: " ", maxSplits: 2)
         guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/"), let status = Int(statusParts[1]) else {
-            throw TestSupportError(.protocolViolation, "bad status line: \(String(decoding: statusLine, as: UTF8.self))")
+            throw TestSupportError(
+                .protocolViolation,
+                "bad status line: \(String(decoding: statusLine, as: UTF8.self))"
+            )
         }
         var headers: [(name: String, value: String)] = []
         while true {
@@ -158,7 +163,11 @@ public final class HTTPClient {
         self.connection.close()
     }
 
-    private func readBody(of response: HTTPResponse, method: String, deadline: ContinuousClock.Instant) throws -> [UInt8] {
+    private func readBody(
+        of response: HTTPResponse,
+        method: String,
+        deadline: ContinuousClock.Instant
+    ) throws -> [UInt8] {
         if method == "HEAD" || response.status / 100 == 1 || response.status == 204 || response.status == 304 {
             return []
         }

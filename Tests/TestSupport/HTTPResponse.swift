@@ -37,7 +37,9 @@ public struct HTTPResponse: Sendable, CustomStringConvertible {
 
     /// Whether the server announced it will close the connection (`Connection: close`).
     public var announcesClose: Bool {
-        self.headers("Connection").contains { $0.lowercased().split(separator: ",").contains { $0.trimmingSpaces == "close" } }
+        self.headers("Connection").contains {
+            $0.lowercased().split(separator: ",").contains { $0.trimmingSpaces == "close" }
+        }
     }
 
     public var description: String {

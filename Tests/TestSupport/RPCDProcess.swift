@@ -17,9 +17,11 @@ public final class RPCDProcess: Sendable {
     public let environment: [String: String]
     private let child: ChildProcess
 
-    /// Variables every test rpcd gets unless the test sets them.
+    /// Variables every test rpcd gets unless the test sets them. `RPCD_CONFIG=/dev/null` keeps
+    /// a host's `/etc/rpcd/rpcd.env` out of the tests.
     public static func defaultEnvironment(directory: TemporaryDirectory) -> [String: String] {
         [
+            "RPCD_CONFIG": "/dev/null",
             "RPCD_LOG_FORMAT": "json",
             "RPCD_LOG_LEVEL": "info",
             "RPCD_LOG_TARGET": "stderr",

@@ -33,9 +33,14 @@ public struct RunCommand: Sendable {
         self.environment = environment
     }
 
-    /// An `rpcd` command from the ``ProductsDirectory``.
+    /// An `rpcd` command from the ``ProductsDirectory``; unless `environment` names a config
+    /// file, `RPCD_CONFIG=/dev/null` keeps a host's `/etc/rpcd/rpcd.env` out of the test.
     public static func rpcd(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> RunCommand {
-        RunCommand(executable: try ProductsDirectory.rpcd(), arguments: arguments, environment: environment)
+        var environment = environment
+        if environment["RPCD_CONFIG"] == nil {
+            environment["RPCD_CONFIG"] = "/dev/null"
+        }
+        return RunCommand(executable: try ProductsDirectory.rpcd(), arguments: arguments, environment: environment)
     }
 
     /// Runs the command and waits for it to exit and close its output.

@@ -142,8 +142,12 @@ public final class Dispatcher: Sendable {
     /// Turns a failure to read the message into the single error that answers it.
     private func classify(_ error: JSONParseError, message: UnsafeRawBufferPointer) -> JSONRPCError {
         switch error.code {
-        case .depthLimitExceeded, .batchLimitExceeded:
-            // Reading stopped at a limit; a syntax error further on still makes the message a parse error.
+        case .depthLimitExceeded:
+            // DESIGN §9: too deep is detected while scanning and answered as soon as it is seen,
+            // whatever follows; nothing past that point is read.
+            return .invalidRequest("nesting deeper than the maximum depth of \(limits.maxDepth)")
+        case .batchLimitExceeded:
+            // Reading stopped at the batch limit; a syntax error further on still makes the message a parse error.
             var validator = JSONScanner(message, maxDepth: limits.maxDepth)
             let validation = validator.validateDocument()
             if let syntaxError = validation.syntaxError {

@@ -24,20 +24,14 @@ public struct JSONParser: Sendable {
     /// - Throws: ``JSONParseError``; when the input is both too deep and malformed, the syntax error is reported.
     public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
         var scanner = JSONScanner(bytes, maxDepth: maxDepth)
-        do throws(JSONParseError) {
-            scanner.skipWhitespace()
-            guard !scanner.atEnd else { throw scanner.failure(.emptyInput, "no JSON value", at: scanner.index) }
-            let value = try scanner.parseValue(depth: 1)
-            scanner.skipWhitespace()
-            guard scanner.atEnd else {
-                throw scanner.failure(.trailingData, "unexpected data after the JSON value", at: scanner.index)
-            }
-            return value
-        } catch  where error.code == .depthLimitExceeded {
-            var validator = JSONScanner(bytes, maxDepth: maxDepth)
-            if let syntaxError = validator.validateDocument().syntaxError { throw syntaxError }
-            throw error
+        scanner.skipWhitespace()
+        guard !scanner.atEnd else { throw scanner.failure(.emptyInput, "no JSON value", at: scanner.index) }
+        let value = try scanner.parseValue(depth: 1)
+        scanner.skipWhitespace()
+        guard scanner.atEnd else {
+            throw scanner.failure(.trailingData, "unexpected data after the JSON value", at: scanner.index)
         }
+        return value
     }
 
     /// Parses exactly one JSON value from `bytes`.

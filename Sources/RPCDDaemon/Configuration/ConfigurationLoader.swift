@@ -82,7 +82,8 @@ private struct Resolver {
     static let threads = 1...256
     static let maxRequestBytes = 1...(1 << 30)
     static let maxBatch = 1...1_000_000
-    static let maxDepth = 1...1024
+    // The JSON parser caps nesting at `JSONParser.depthCeiling` (1000) to bound its stack use.
+    static let maxDepth = 1...1000
     static let maxConnections = 1...1_000_000
     static let maxRequests = 0...1_000_000_000
     static let day = Duration.seconds(86_400)

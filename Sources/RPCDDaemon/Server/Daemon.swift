@@ -49,6 +49,16 @@ package struct Daemon: Sendable {
         logger: Logger
     ) async -> Int32 {
 
+        // Created before binding, so a signal sent the moment rpcd is reachable is not lost: it
+        // stays pending (blocked since launch) until the receiver reads it.
+        let signals: SignalReceiver
+        do {
+            signals = try SignalReceiver(StopSignals.handled)
+        } catch {
+            logger.error("cannot receive signals", metadata: ["error": "\(error)"])
+            return 1
+        }
+        defer { signals.cancel() }
         let server = RPCServer(
             endpoints: configuration.listen,
             dispatcher: dispatcher,
@@ -69,7 +79,12 @@ package struct Daemon: Sendable {
         }
 
         logger.info("ready", metadata: ["threads": "\(configuration.threads)"])
-        await StopSignals.serveUntilStopped(server, shutdownTimeout: configuration.shutdownTimeout, logger: logger)
+        await StopSignals.serveUntilStopped(
+            server,
+            signals: signals,
+            shutdownTimeout: configuration.shutdownTimeout,
+            logger: logger
+        )
         logger.info("stopped")
         return 0
     }

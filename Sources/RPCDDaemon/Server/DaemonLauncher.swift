@@ -20,6 +20,14 @@ public enum DaemonLauncher {
         checkOnly: Bool = false,
         methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
     ) -> Int32 {
+        // Before any thread exists, so every thread inherits the mask and signals reach rpcd
+        // only through its signalfd.
+        do {
+            try SignalReceiver.block(StopSignals.handled)
+        } catch {
+            StandardError.write("rpcd: cannot block signals: \(error)\n")
+            return 1
+        }
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(

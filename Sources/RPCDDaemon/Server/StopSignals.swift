@@ -1,34 +1,60 @@
 internal import Logging
+internal import RPCDSystem
 internal import RPCDTransport
-internal import UnixSignals
 
-/// How rpcd reacts to stop signals while it serves.
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// How a single-process rpcd reacts to signals while it serves.
 ///
 /// The first TERM, QUIT or INT drains (stop accepting, finish in-flight calls); a second TERM or
-/// INT, or a drain that outlasts `RPCD_SHUTDOWN_TIMEOUT`, closes every connection at once.
+/// INT closes every connection at once, and so does a drain that outlasts
+/// `RPCD_SHUTDOWN_TIMEOUT`. USR1 reopens log files. Every signal is logged with its sender's pid.
 /// swift-service-lifecycle's `ServiceGroup` cannot express this: it refuses a signal that is both
-/// a graceful-shutdown and a cancellation signal.
+/// a graceful-shutdown and a cancellation signal, and it does not report the sender.
 enum StopSignals {
-    static func serveUntilStopped(_ server: RPCServer, shutdownTimeout: Duration, logger: Logger) async {
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigquit, .sigint)
+    /// The signals rpcd handles; `DaemonLauncher` blocks them before any thread exists.
+    static let handled: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU]
+
+    static func serveUntilStopped(
+        _ server: RPCServer,
+        signals: SignalReceiver,
+        shutdownTimeout: Duration,
+        logger: Logger
+    ) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await server.run()
             }
             group.addTask {
                 var draining = false
-                for await signal in signals {
-                    if !draining {
-                        draining = true
-                        logger.info("stop signal received, draining", metadata: ["signal": "\(signal)"])
-                        server.beginShutdown(timeout: shutdownTimeout)
-                    } else if signal != .sigquit {
-                        logger.info("second stop signal received, closing connections", metadata: ["signal": "\(signal)"])
-                        server.closeAllConnections()
+                for await signal in signals.signals {
+                    logger.info(
+                        "signal received",
+                        metadata: ["signal": "\(signal)", "sender.pid": "\(signal.senderPID)"]
+                    )
+                    switch signal.number {
+                    case SIGTERM, SIGQUIT, SIGINT:
+                        if !draining {
+                            draining = true
+                            server.beginShutdown(timeout: shutdownTimeout)
+                        } else if signal.number != SIGQUIT {
+                            logger.notice("second stop signal, closing every connection now")
+                            server.closeAllConnections()
+                        }
+                    case SIGUSR1:
+                        do {
+                            try LogOutput.reopen()
+                        } catch {
+                            logger.error("cannot reopen the log file", metadata: ["error": "\(error)"])
+                        }
+                    default:
+                        logger.notice("signal has no effect in single-process mode", metadata: ["signal": "\(signal)"])
                     }
                 }
             }
-            // The server returns once drained; then the signal watcher and timer are not needed.
+            // The server returns once drained; the signal watcher is then no longer needed.
             await group.next()
             group.cancelAll()
         }

@@ -62,13 +62,15 @@ package final class RPCServer: Sendable {
 
     /// Serves until draining has finished.
     package func run() async {
-        async let drained: Void = {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.calls.run() }
             await self.registry.waitUntilDrained()
             self.drainDeadline.withLock { $0?.cancel() }
+            // Every connection is closed: a call still running has nobody left to answer (the
+            // drain was cut short, or its client left), so it is cancelled, not awaited.
             self.calls.finish()
-        }()
-        await self.calls.run()
-        await drained
+            group.cancelAll()
+        }
         self.removeUnixSocketFiles()
     }
 
