@@ -47,6 +47,7 @@ let package = Package(
         .target(
             name: "RPCDTransport",
             dependencies: [
+                "CLinux",
                 "JSONRPC",
                 "RPCDSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,11 +59,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Admin methods and result types (shared by the admin server and rpcd-admin), the admin client.
+        .target(name: "RPCDAdmin", dependencies: ["JSONRPC", "RPCDSystem"], swiftSettings: strictSettings),
+
+        // The master's worker table and restart policy: a pure state machine, no I/O.
+        .target(name: "RPCDSupervisor", swiftSettings: strictSettings),
+
         // Composition root: configuration, logging, built-in methods, process wiring.
         .target(
             name: "RPCDDaemon",
             dependencies: [
                 "JSONRPC",
+                "RPCDSupervisor",
+                "RPCDAdmin",
                 "RPCDSystem",
                 "RPCDTransport",
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -85,7 +94,8 @@ let package = Package(
         .executableTarget(
             name: "rpcd-admin",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser")
+                "RPCDAdmin",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
@@ -94,6 +104,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
+        .testTarget(name: "RPCDSupervisorTests", dependencies: ["RPCDSupervisor"], swiftSettings: strictSettings),
         .testTarget(
             name: "RPCDTransportTests",
             dependencies: [
@@ -103,6 +114,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -112,5 +124,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RPCDAdminTests",
+            dependencies: ["RPCDAdmin", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "RPCDSystemTests", dependencies: ["RPCDSystem"], swiftSettings: strictSettings),
     ]
 )

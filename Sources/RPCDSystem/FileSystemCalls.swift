@@ -13,7 +13,7 @@ package enum FileSystemCalls {
     package static func removeIfPresent(_ path: String) throws(SystemCallError) {
         do {
             _ = try syscall("unlink") { unlink(path) }
-        } catch where error.errno == .noSuchFileOrDirectory {
+        } catch  where error.errno == .noSuchFileOrDirectory {
             return
         }
     }
@@ -29,5 +29,25 @@ package enum FileSystemCalls {
     package static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
+    }
+}
+
+extension FileSystemCalls {
+    /// Creates `path` and any missing parents with `mode` (`mkdir -p`); existing directories are fine.
+    package static func makeDirectories(_ path: String, mode: UInt16) throws(SystemCallError) {
+        var prefix = ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + component
+            do {
+                _ = try syscall("mkdir") { mkdir(prefix, mode_t(mode)) }
+            } catch  where error.errno == .fileExists {
+                continue
+            }
+        }
+    }
+
+    /// Sets the group owning `path` (`chown(path, -1, gid)`).
+    package static func setGroup(_ path: String, _ gid: UInt32) throws(SystemCallError) {
+        _ = try syscall("chown") { chown(path, uid_t.max, gid) }
     }
 }

@@ -1,5 +1,6 @@
 internal import CLinux
 @preconcurrency internal import Dispatch
+
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -41,11 +42,16 @@ package final class SignalReceiver: @unchecked Sendable {
         var set = Self.signalSet(numbers)
         let descriptor = try syscall("signalfd") { signalfd(-1, &set, Int32(SFD_NONBLOCK | SFD_CLOEXEC)) }
         let (signals, continuation) = AsyncStream.makeStream(of: ReceivedSignal.self)
-        let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: DispatchQueue(label: "rpcd.signals"))
+        let source = DispatchSource.makeReadSource(
+            fileDescriptor: descriptor,
+            queue: DispatchQueue(label: "rpcd.signals")
+        )
         source.setEventHandler {
             var info = signalfd_siginfo()
             while read(descriptor, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
-                continuation.yield(ReceivedSignal(number: Int32(info.ssi_signo), senderPID: Int32(bitPattern: info.ssi_pid)))
+                continuation.yield(
+                    ReceivedSignal(number: Int32(info.ssi_signo), senderPID: Int32(bitPattern: info.ssi_pid))
+                )
             }
         }
         source.setCancelHandler {

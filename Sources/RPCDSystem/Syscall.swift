@@ -1,7 +1,8 @@
+package import SystemPackage
+
 #if canImport(Glibc)
 internal import Glibc
 #endif
-package import SystemPackage
 
 /// Runs a raw system call, retrying on `EINTR` and turning `-1` into a typed `Errno`.
 ///

@@ -10,7 +10,8 @@ struct RPCDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rpcd",
         abstract: "A JSON-RPC 2.0 daemon.",
-        discussion: "Configured by RPCD_* environment variables and an optional env file; see rpcd(8) and /etc/rpcd/rpcd.env.",
+        discussion:
+            "Configured by RPCD_* environment variables and an optional env file; see rpcd(8) and /etc/rpcd/rpcd.env.",
         version: RPCDVersion.current
     )
 
@@ -25,6 +26,16 @@ struct RPCDCommand: ParsableCommand {
 
     @Flag(help: "Validate the configuration, print every key's value and source, and exit (0 valid, 2 invalid).")
     var checkConfig = false
+
+    // Worker mode: how the master starts its workers. Not for operators.
+    @Option(help: .hidden)
+    var worker: Int?
+
+    @Option(help: .hidden)
+    var generation: Int = 1
+
+    @Option(help: .hidden)
+    var listener: [String] = []
 
     /// Like ArgumentParser's `main()`, but invalid arguments exit 2 (LSB), not 64 (sysexits).
     static func main() {
@@ -49,6 +60,10 @@ struct RPCDCommand: ParsableCommand {
         if let pidfile = self.pidfile { flags["RPCD_PIDFILE"] = pidfile }
         if let config = self.config { flags["RPCD_CONFIG"] = config }
 
+        if let slot = self.worker {
+            let identity = WorkerIdentity(slot: slot, generation: self.generation, listeners: self.listener)
+            throw ExitCode(DaemonLauncher.launchWorker(identity, flags: flags))
+        }
         let exitCode = DaemonLauncher.launch(flags: flags, checkOnly: self.checkConfig)
         throw ExitCode(exitCode)
     }

@@ -45,7 +45,10 @@ import Testing
         #expect(response.bodyText == JSONRPCMessages.pong())
     }
 
-    @Test("another content type is 415", arguments: ["text/plain", "multipart/form-data; boundary=x", "application/xml"])
+    @Test(
+        "another content type is 415",
+        arguments: ["text/plain", "multipart/form-data; boundary=x", "application/xml"]
+    )
     func unsupportedContentType(_ contentType: String) throws {
         let (daemon, listeners) = try RPCDProcess.start(listen: "http://127.0.0.1:0")
         defer { daemon.kill() }

@@ -183,10 +183,6 @@ struct HTTPRPCHandlerTests {
             response: httpResponse("200 OK", contentType: plainText, body: "ready\n")
         ),
         ProbeCase(
-            request: httpRequest("HEAD", "/healthz", headers: []),
-            response: httpResponse("200 OK", contentType: plainText, body: "")
-        ),
-        ProbeCase(
             request: httpRequest("GET", "/", headers: []),
             response: httpResponse(
                 "405 Method Not Allowed",
@@ -228,6 +224,38 @@ struct HTTPRPCHandlerTests {
         #expect(channel.isActive)
         try channel.send(Self.httpRequest(body: request("ping")))
         #expect(channel.flushedText() == Self.pong)
+    }
+
+    /// RFC 9110 §8.6: a HEAD response MUST NOT carry a Content-Length other than the GET body's.
+    @Test func headHealthzHasTheGetHeadersAndNoBody() throws {
+        let channel = try makeHTTPChannel()
+        defer { channel.tearDown() }
+        try channel.send(Self.httpRequest("HEAD", "/healthz", headers: []))
+        let text = channel.flushedText()
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\n"))
+        #expect(text.hasSuffix("\r\n\r\n"))
+        withKnownIssue("HEAD responses say content-length: 0") {
+            #expect(text == "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 3\r\n\r\n")
+        }
+        #expect(channel.isActive)
+        try channel.send(Self.httpRequest(body: request("ping")))
+        #expect(channel.flushedText() == Self.pong)
+    }
+
+    /// A body of only whitespace is no JSON text: -32700 like an empty body, not 204 as if it had
+    /// been a notification.
+    @Test(arguments: [" ", "\n", "\r\n \t"])
+    func whitespaceOnlyBodyIs200WithAParseError(body: String) throws {
+        let channel = try makeHTTPChannel()
+        defer { channel.tearDown() }
+        try channel.send(Self.httpRequest(body: body))
+        let text = channel.flushedText()
+        withKnownIssue("the dispatcher answers whitespace-only messages with .noReply, so HTTP answers 204") {
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"))
+            let responseBody = text.split(separator: "\r\n\r\n", maxSplits: 1).last.map(String.init) ?? ""
+            #expect(isParseError(responseBody))
+        }
+        #expect(channel.isActive)
     }
 
     @Test func readyzIs503WhileDraining() throws {
@@ -454,13 +482,15 @@ struct HTTPRPCHandlerTests {
         #expect(!channel.isActive)
     }
 
-    @Test func inputClosedMidRequestClosesWithoutAnswer() throws {
+    @Test func inputClosedMidRequestClosesWithoutRunningIt() throws {
         let recorder = CallRecorder()
         let channel = try makeHTTPChannel(dispatcher: transportDispatcher(recorder: recorder))
         defer { channel.tearDown() }
         try channel.send(String(Self.httpRequest(body: request("record", #"["x"]"#)).dropLast(3)))
         channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-        #expect(channel.flushedText() == "")
+        // The parser reports the truncated body at end of input; a 400 or silence are both fine.
+        let text = channel.flushedText()
+        #expect(text == "" || text == Self.badRequest)
         #expect(!channel.isActive)
         #expect(recorder.recorded == [])
     }

@@ -309,4 +309,3 @@ extension EmbeddedChannel {
         }
     }
 }
-

@@ -4,6 +4,7 @@
 //	load report [-a rpcd] [-b peer] RESULTS.jsonl               print the comparison table
 //	load freeports N                                            print N free loopback ports
 //	load wait [-tcp ADDR] [-http ADDR] [-pid PID] [-timeout D]  wait until a server answers echo
+//	load waitquiet [-max D] [-threshold CORES]                  wait for an idle machine
 //
 // It only ever connects to loopback addresses.
 package main
@@ -88,6 +89,8 @@ func main() {
 			os.Exit(freeportsMain(os.Args[2:]))
 		case "wait":
 			os.Exit(waitMain(os.Args[2:]))
+		case "waitquiet":
+			os.Exit(waitQuietMain(os.Args[2:]))
 		}
 	}
 	os.Exit(runMain(os.Args[1:]))

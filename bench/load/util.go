@@ -44,6 +44,40 @@ func freeportsMain(args []string) int {
 	return 0
 }
 
+// waitQuietMain waits until the machine has been nearly idle (less than
+// -threshold cores busy, steal included) for one -sample period, or until -max
+// has passed. Exit 0 either way; a warning is printed when it gives up.
+func waitQuietMain(args []string) int {
+	fs := flag.NewFlagSet("waitquiet", flag.ExitOnError)
+	max := fs.Duration("max", 60*time.Second, "give up waiting after this long")
+	threshold := fs.Float64("threshold", 0.1, "busy cores below which the machine counts as quiet")
+	sample := fs.Duration("sample", time.Second, "length of each measurement")
+	_ = fs.Parse(args)
+	start := time.Now()
+	waited := false
+	for {
+		b0, s0 := machineBusy()
+		t0 := time.Now()
+		time.Sleep(*sample)
+		b1, s1 := machineBusy()
+		cores := ((b1 - b0) + (s1 - s0)).Seconds() / time.Since(t0).Seconds()
+		if cores < *threshold {
+			if waited {
+				fmt.Fprintf(os.Stderr, "load waitquiet: machine quiet after %s\n", time.Since(start).Round(time.Second))
+			}
+			return 0
+		}
+		if time.Since(start) >= *max {
+			fmt.Fprintf(os.Stderr, "load waitquiet: machine still busy (%.2f cores) after %s; going ahead\n", cores, max)
+			return 0
+		}
+		if !waited {
+			fmt.Fprintf(os.Stderr, "load waitquiet: %.2f cores busy, waiting up to %s for a quiet machine\n", cores, max)
+			waited = true
+		}
+	}
+}
+
 // waitMain polls until every given endpoint answers an echo call correctly, the
 // server process dies, or the timeout passes.
 func waitMain(args []string) int {

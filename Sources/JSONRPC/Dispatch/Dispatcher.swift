@@ -10,6 +10,9 @@ public final class Dispatcher: Sendable {
     private let handlers: [String: MethodHandler]
     private let limits: DispatchLimits
 
+    /// Calls answered and errors, for the daemon's statistics.
+    public let counters = DispatchCounters()
+
     /// The OpenRPC document `rpc.discover` returns.
     public let discoveryDocument: JSONValue
 
@@ -63,6 +66,7 @@ public final class Dispatcher: Sendable {
     /// - Returns: What to send back, or a closure to await for it when async handlers are involved.
     public func dispatch(_ message: UnsafeRawBufferPointer, context: RequestContext) -> DispatchOutcome {
         guard !message.isEmpty else {
+            self.counters.recordError()
             return .reply(Self.errorResponse(.parseError("empty message")))
         }
         var scanner = JSONScanner(message, maxDepth: limits.maxDepth)
@@ -72,6 +76,7 @@ public final class Dispatcher: Sendable {
             if scanner.byte(scanner.index) == UInt8(ascii: "[") {
                 let calls = try readBatch(&scanner)
                 guard !calls.isEmpty else {
+                    self.counters.recordError()
                     return .reply(Self.errorResponse(.invalidRequest("empty batch")))
                 }
                 return executeBatch(calls, message: message, context: context)
@@ -80,6 +85,7 @@ public final class Dispatcher: Sendable {
             try Self.expectEnd(&scanner)
             return execute(call, message: message, context: context)
         } catch {
+            self.counters.recordError()
             return .reply(Self.errorResponse(classify(error, message: message)))
         }
     }
@@ -182,9 +188,11 @@ public final class Dispatcher: Sendable {
         -> DispatchOutcome
     {
         if let error = call.error {
+            self.counters.recordError()
             return .reply(Self.response(.failure(error), id: call.id, message: message))
         }
         guard let handler = handlers[call.method] else {
+            self.counters.recordError()
             if call.isNotification { return .noReply }
             return .reply(Self.response(.failure(.methodNotFound(call.method)), id: call.id, message: message))
         }
@@ -196,14 +204,17 @@ public final class Dispatcher: Sendable {
             } catch {
                 outcome = .failure(Self.rpcError(from: error))
             }
+            self.counters.record(outcome)
             if call.isNotification { return .noReply }
             return .reply(Self.response(outcome, id: call.id, message: message))
         case .async(let body):
             let id = Self.ownedID(call.id, message: message)
             let params = call.params
             let timeout = limits.requestTimeout
+            let counters = self.counters
             return .pending {
                 let outcome = await Self.run(body, params: params, context: context, timeout: timeout)
+                counters.record(outcome)
                 guard let id else { return nil }
                 return id.withUnsafeBytes { id in
                     var writer = JSONWriter()
@@ -294,6 +305,7 @@ public final class Dispatcher: Sendable {
                     outcome = .failure(.methodNotFound(call.method))
                 }
             }
+            self.counters.record(outcome)
             // Invalid requests are answered even without an id; valid notifications never are.
             if call.error == nil && call.isNotification {
                 if hasAsync { responses.append(nil) }
@@ -313,6 +325,7 @@ public final class Dispatcher: Sendable {
             writer.bytes.append(UInt8(ascii: "]"))
             return .reply(writer.bytes)
         }
+        let counters = self.counters
         let timeout = limits.requestTimeout
         return .pending { [responses, asyncCalls] in
             var responses = responses
@@ -320,6 +333,7 @@ public final class Dispatcher: Sendable {
                 for call in asyncCalls {
                     group.addTask {
                         let outcome = await Self.run(call.body, params: call.params, context: context, timeout: timeout)
+                        counters.record(outcome)
                         guard let id = call.id else { return (call.slot, nil) }
                         return id.withUnsafeBytes { id in
                             var writer = JSONWriter()

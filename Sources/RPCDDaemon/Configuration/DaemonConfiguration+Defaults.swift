@@ -1,3 +1,4 @@
+internal import RPCDAdmin
 package import RPCDTransport
 
 extension DaemonConfiguration {
@@ -10,9 +11,10 @@ extension DaemonConfiguration {
         ListenEndpoint(kind: .tcp(host: "127.0.0.1", port: 7701), framing: .http),
     ]
 
-    /// The default admin socket (DESIGN §3): `$RUNTIME_DIRECTORY/admin.sock` (its first entry when
-    /// colon-separated), else `/run/rpcd/admin.sock` as root, else `$XDG_RUNTIME_DIR/rpcd/admin.sock`,
-    /// else `/tmp/rpcd-$UID/admin.sock`. `rpcd-admin` must resolve the same path.
+    /// The default admin socket (DESIGN §3), resolved by ``AdminSocketPath`` so that `rpcd-admin`
+    /// finds the same path: `$RUNTIME_DIRECTORY/admin.sock` (its first entry when colon-separated),
+    /// else `/run/rpcd/admin.sock` as root, else `$XDG_RUNTIME_DIR/rpcd/admin.sock`, else
+    /// `/tmp/rpcd-$UID/admin.sock`.
     /// - Parameters:
     ///   - environment: the process environment; only `RUNTIME_DIRECTORY` and `XDG_RUNTIME_DIR` matter.
     ///   - effectiveUserID: `geteuid()`, deciding whether `/run/rpcd` is ours.
@@ -22,18 +24,7 @@ extension DaemonConfiguration {
         effectiveUserID: UInt32,
         userID: UInt32
     ) -> String {
-        // systemd sets RUNTIME_DIRECTORY from RuntimeDirectory=, colon-separated when there are several.
-        if let runtimeDirectory = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first,
-            runtimeDirectory.hasPrefix("/")
-        {
-            return Self.join(runtimeDirectory, "admin.sock")
-        }
-        let directory = self.privateRuntimeDirectory(
-            environment: environment,
-            effectiveUserID: effectiveUserID,
-            userID: userID
-        )
-        return Self.join(directory, "admin.sock")
+        AdminSocketPath.default(environment: environment, effectiveUserID: effectiveUserID, userID: userID)
     }
 
     /// The default pidfile: none in the foreground; in daemon mode `/run/rpcd/rpcd.pid` as root,
@@ -47,31 +38,11 @@ extension DaemonConfiguration {
         guard daemon else {
             return nil
         }
-        let directory = self.privateRuntimeDirectory(
+        let directory = AdminSocketPath.privateRuntimeDirectory(
             environment: environment,
             effectiveUserID: effectiveUserID,
             userID: userID
         )
-        return Self.join(directory, "rpcd.pid")
-    }
-
-    /// `/run/rpcd` as root, else `$XDG_RUNTIME_DIR/rpcd`, else `/tmp/rpcd-$UID`.
-    private static func privateRuntimeDirectory(
-        environment: [String: String],
-        effectiveUserID: UInt32,
-        userID: UInt32
-    ) -> String {
-        if effectiveUserID == 0 {
-            return "/run/rpcd"
-        }
-        // The XDG base directory spec says to ignore a relative XDG_RUNTIME_DIR.
-        if let xdg = environment["XDG_RUNTIME_DIR"], xdg.hasPrefix("/") {
-            return Self.join(xdg, "rpcd")
-        }
-        return "/tmp/rpcd-\(userID)"
-    }
-
-    private static func join(_ directory: some StringProtocol, _ name: String) -> String {
-        directory.hasSuffix("/") ? "\(directory)\(name)" : "\(directory)/\(name)"
+        return AdminSocketPath.join(directory, "rpcd.pid")
     }
 }

@@ -10,7 +10,10 @@ public enum BuiltinMethods {
     public static func register(into registry: inout MethodRegistry) {
         registry.register(
             "rpc.ping",
-            description: MethodDescription(summary: "Liveness check; answers \"pong\".", result: .init(name: "pong", schema: ["type": "string"]))
+            description: MethodDescription(
+                summary: "Liveness check; answers \"pong\".",
+                result: .init(name: "pong", schema: ["type": "string"])
+            )
         ) { params, _ in
             try Self.requireNoParams(params)
             return "pong"
@@ -38,7 +41,9 @@ public enum BuiltinMethods {
             "sum",
             description: MethodDescription(
                 summary: "Adds numbers; integers stay exact integers while they fit in 64 bits.",
-                params: [.init(name: "numbers", required: true, schema: ["type": "array", "items": ["type": "number"]])],
+                params: [
+                    .init(name: "numbers", required: true, schema: ["type": "array", "items": ["type": "number"]])
+                ],
                 result: .init(name: "sum", schema: ["type": "number"])
             )
         ) { params, _ in
@@ -74,11 +79,15 @@ public enum BuiltinMethods {
                 operands = (values[0], values[1])
             case .named(let object) where object.count == 2:
                 guard let dividend = object["dividend"], let divisor = object["divisor"] else {
-                    throw JSONRPCError.invalidParams("divide takes [dividend, divisor] or {\"dividend\": a, \"divisor\": b}")
+                    throw JSONRPCError.invalidParams(
+                        "divide takes [dividend, divisor] or {\"dividend\": a, \"divisor\": b}"
+                    )
                 }
                 operands = (dividend, divisor)
             default:
-                throw JSONRPCError.invalidParams("divide takes [dividend, divisor] or {\"dividend\": a, \"divisor\": b}")
+                throw JSONRPCError.invalidParams(
+                    "divide takes [dividend, divisor] or {\"dividend\": a, \"divisor\": b}"
+                )
             }
             return try Arithmetic.divide(operands.0, by: operands.1)
         }

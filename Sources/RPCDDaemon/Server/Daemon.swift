@@ -1,5 +1,5 @@
-package import Logging
 package import JSONRPC
+package import Logging
 internal import NIOCore
 internal import NIOPosix
 internal import RPCDSystem
@@ -70,7 +70,10 @@ package struct Daemon: Sendable {
             for listener in try await server.bind() {
                 logger.info(
                     "listening",
-                    metadata: ["endpoint": "\(listener.endpoint)", "role": "\(listener.role)", "address": "\(listener.address)"]
+                    metadata: [
+                        "endpoint": "\(listener.endpoint)", "role": "\(listener.role)",
+                        "address": "\(listener.address)",
+                    ]
                 )
             }
         } catch {

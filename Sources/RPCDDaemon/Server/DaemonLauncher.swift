@@ -1,8 +1,12 @@
-internal import Logging
 internal import Dispatch
 public import JSONRPC
+internal import Logging
 internal import RPCDSystem
 internal import Synchronization
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// The synchronous entry point behind the `rpcd` executable.
 ///
@@ -58,9 +62,63 @@ public enum DaemonLauncher {
             )
         )
         let logger = Logger(label: "rpcd")
-        return runBlocking {
-            await Daemon(configuration: configuration, logger: logger, methods: methods).run()
+        if configuration.workers == 0 {
+            return runBlocking {
+                await Daemon(configuration: configuration, logger: logger, methods: methods).run()
+            }
         }
+        return runBlocking {
+            await MasterProcess(loaded: loaded, levelControl: levelControl, logger: logger).run()
+        }
+    }
+
+    /// The entry point of a worker process, which the master starts as `rpcd --worker N ...`.
+    /// - Returns: the process exit code.
+    public static func launchWorker(
+        _ identity: WorkerIdentity,
+        flags: [String: String] = [:],
+        methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
+    ) -> Int32 {
+        // The master alone decides what terminal signals mean; SIGTERM (drain) is read from a
+        // signalfd, so it is blocked before any thread exists.
+        for number in WorkerProcess.ignoredSignals {
+            signal(number, SIG_IGN)
+        }
+        do {
+            try SignalReceiver.block([SIGTERM])
+        } catch {
+            StandardError.write("rpcd worker: cannot block signals: \(error)\n")
+            return 1
+        }
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader.load(
+                flags: flags,
+                environment: ProcessFacts.environment,
+                currentDirectory: ProcessFacts.currentDirectory
+            )
+        } catch {
+            StandardError.write("rpcd worker: invalid configuration: \(error)\n")
+            return 2
+        }
+        let configuration = loaded.configuration
+        let levelControl = LogLevelControl(configuration.logLevel)
+        LoggingSystem.bootstrap(
+            LogOutput.makeFactory(
+                target: configuration.logTarget,
+                format: configuration.logFormat,
+                level: levelControl,
+                worker: identity.slot
+            )
+        )
+        let worker = WorkerProcess(
+            identity: identity,
+            configuration: configuration,
+            levelControl: levelControl,
+            logger: Logger(label: "rpcd"),
+            methods: methods
+        )
+        return runBlocking { await worker.run() }
     }
 
     /// Runs an async body to completion from synchronous code.

@@ -15,7 +15,7 @@ internal import Glibc
 /// a graceful-shutdown and a cancellation signal, and it does not report the sender.
 enum StopSignals {
     /// The signals rpcd handles; `DaemonLauncher` blocks them before any thread exists.
-    static let handled: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU]
+    static let handled: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU, SIGCHLD]
 
     static func serveUntilStopped(
         _ server: RPCServer,
@@ -29,7 +29,7 @@ enum StopSignals {
             }
             group.addTask {
                 var draining = false
-                for await signal in signals.signals {
+                for await signal in signals.signals where signal.number != SIGCHLD {
                     logger.info(
                         "signal received",
                         metadata: ["signal": "\(signal)", "sender.pid": "\(signal.senderPID)"]

@@ -117,7 +117,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         if error is HTTPParserError {
             // Malformed or ambiguous framing (e.g. both Content-Length and Transfer-Encoding):
             // nothing after it on this connection can be trusted, so nothing after it runs.
-            self.logger.notice("bad HTTP request", metadata: ["peer": "\(self.requestContext.peer ?? "?")", "error": "\(error)"])
+            self.logger.notice(
+                "bad HTTP request",
+                metadata: ["peer": "\(self.requestContext.peer ?? "?")", "error": "\(error)"]
+            )
             self.writeResponse(
                 status: .badRequest,
                 contentType: "text/plain; charset=utf-8",
@@ -183,15 +186,28 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         }
         guard head.method == .POST else {
             self.state = .discarding
-            self.respond(head, status: .methodNotAllowed, text: "only POST is served here\n", allow: true, context: context)
+            self.respond(
+                head,
+                status: .methodNotAllowed,
+                text: "only POST is served here\n",
+                allow: true,
+                context: context
+            )
             return
         }
         if let contentType = head.headers.first(name: "content-type"), !Self.isJSON(contentType) {
             self.state = .discarding
-            self.respond(head, status: .unsupportedMediaType, text: "Content-Type must be application/json\n", context: context)
+            self.respond(
+                head,
+                status: .unsupportedMediaType,
+                text: "Content-Type must be application/json\n",
+                context: context
+            )
             return
         }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > self.limits.maxRequestBytes {
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+            length > self.limits.maxRequestBytes
+        {
             // Refused before reading the body; closing spares the client sending it all.
             self.state = .discarding
             self.respondTooLarge(head, context: context)
@@ -374,7 +390,9 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         while let last = mediaType.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
             mediaType = mediaType.dropLast()
         }
-        let accepted = ["application/json", "application/json-rpc", "application/jsonrequest", "application/x-www-form-urlencoded"]
+        let accepted = [
+            "application/json", "application/json-rpc", "application/jsonrequest", "application/x-www-form-urlencoded",
+        ]
         return accepted.contains { candidate in
             candidate.utf8.elementsEqual(mediaType.lazy.map(Self.lowercased))
         }

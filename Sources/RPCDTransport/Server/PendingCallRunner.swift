@@ -1,3 +1,5 @@
+internal import Synchronization
+
 /// Runs the async part of calls (async handlers) in one structured task group owned by the server.
 ///
 /// Channel handlers live on event loops and cannot await; they hand async work to this runner,
@@ -7,6 +9,10 @@ final class PendingCallRunner: Sendable {
 
     private let jobs: AsyncStream<Job>
     private let continuation: AsyncStream<Job>.Continuation
+    private let running = Atomic<Int>(0)
+
+    /// Async calls submitted and not yet finished.
+    var runningCount: Int { self.running.load(ordering: .relaxed) }
 
     init() {
         (self.jobs, self.continuation) = AsyncStream.makeStream(of: Job.self)
@@ -14,7 +20,13 @@ final class PendingCallRunner: Sendable {
 
     /// Queues a job; it starts as soon as `run()` picks it up.
     func submit(_ job: @escaping Job) {
-        if case .terminated = self.continuation.yield(job) {
+        self.running.add(1, ordering: .relaxed)
+        let counted: Job = { [self] in
+            await job()
+            self.running.subtract(1, ordering: .relaxed)
+        }
+        if case .terminated = self.continuation.yield(counted) {
+            self.running.subtract(1, ordering: .relaxed)
             // The server has finished; nothing is left to answer to.
             return
         }

@@ -13,7 +13,7 @@ internal import Synchronization
 /// `run()` serves until `beginShutdown()` has been called and every connection has drained,
 /// `closeAllConnections()` cuts the drain short.
 package final class RPCServer: Sendable {
-    private let endpoints: [ListenEndpoint]
+    private let listeners: [ServerListener]
     private let dispatcher: Dispatcher
     private let limits: TransportLimits
     private let group: any EventLoopGroup
@@ -22,15 +22,32 @@ package final class RPCServer: Sendable {
     private let calls = PendingCallRunner()
     private let drainDeadline = Mutex<Scheduled<Void>?>(nil)
 
-    /// Creates a server; nothing is bound until `bind()`.
-    package init(
+    /// Creates a server that binds `endpoints` itself; nothing is bound until `bind()`.
+    package convenience init(
         endpoints: [ListenEndpoint],
         dispatcher: Dispatcher,
         limits: TransportLimits,
         group: any EventLoopGroup,
         logger: Logger
     ) {
-        self.endpoints = endpoints
+        self.init(
+            listeners: endpoints.map(ServerListener.init(binding:)),
+            dispatcher: dispatcher,
+            limits: limits,
+            group: group,
+            logger: logger
+        )
+    }
+
+    /// Creates a server over listeners that it binds or adopts; nothing happens until `bind()`.
+    package init(
+        listeners: [ServerListener],
+        dispatcher: Dispatcher,
+        limits: TransportLimits,
+        group: any EventLoopGroup,
+        logger: Logger
+    ) {
+        self.listeners = listeners
         self.dispatcher = dispatcher
         self.limits = limits
         self.group = group
@@ -41,14 +58,18 @@ package final class RPCServer: Sendable {
     /// The number of open client connections.
     package var connectionCount: Int { self.registry.connectionCount }
 
+    /// Async calls running now (synchronous ones finish within the read that brought them).
+    package var inFlightCount: Int { self.calls.runningCount }
+
     /// Binds every endpoint.
     /// - Throws: `TransportError` naming the endpoint that could not be bound.
     package func bind() async throws -> [BoundListener] {
         var bound: [(any Channel, BoundListener)] = []
         do {
-            for endpoint in self.endpoints {
-                let channel = try await self.bind(endpoint)
+            for listener in self.listeners {
+                let channel = try await self.open(listener)
                 self.registry.addListener(channel)
+                let endpoint = listener.endpoint
                 bound.append((channel, BoundListener(endpoint: endpoint, address: Self.describe(channel, endpoint))))
             }
         } catch {
@@ -83,7 +104,10 @@ package final class RPCServer: Sendable {
         let logger = self.logger
         let deadline = self.group.next().scheduleTask(in: TimeAmount(timeout)) {
             guard registry.connectionCount > 0 else { return }
-            logger.warning("drain timed out, closing connections", metadata: ["connections": "\(registry.connectionCount)"])
+            logger.warning(
+                "drain timed out, closing connections",
+                metadata: ["connections": "\(registry.connectionCount)"]
+            )
             registry.closeAllConnections()
         }
         self.drainDeadline.withLock { $0 = deadline }
@@ -94,8 +118,20 @@ package final class RPCServer: Sendable {
         self.registry.closeAllConnections()
     }
 
-    private func bind(_ endpoint: ListenEndpoint) async throws -> any Channel {
+    private func open(_ listener: ServerListener) async throws -> any Channel {
+        let endpoint = listener.endpoint
         let bootstrap = self.makeBootstrap(for: endpoint)
+        if let descriptor = listener.descriptor {
+            do {
+                return try await bootstrap.withBoundSocket(descriptor).get()
+            } catch {
+                throw TransportError(
+                    code: .bindFailed,
+                    message: "cannot serve \(endpoint) on fd \(descriptor): \(error)",
+                    cause: error
+                )
+            }
+        }
         switch endpoint.kind {
         case .tcp(let host, let port):
             do {
@@ -124,19 +160,25 @@ package final class RPCServer: Sendable {
     private func clearStaleSocket(_ path: String, endpoint: ListenEndpoint) async throws {
         guard FileSystemCalls.exists(path) else { return }
         guard FileSystemCalls.isSocket(path) else {
-            throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(path) exists and is not a socket")
+            throw TransportError(
+                code: .bindFailed,
+                message: "cannot listen on \(endpoint): \(path) exists and is not a socket"
+            )
         }
         let probe = ClientBootstrap(group: self.group).connectTimeout(.seconds(1))
         if let channel = try? await probe.connect(unixDomainSocketPath: path).get() {
             try? await channel.close()
-            throw TransportError(code: .addressInUse, message: "address already in use: \(endpoint) (a server answers there)")
+            throw TransportError(
+                code: .addressInUse,
+                message: "address already in use: \(endpoint) (a server answers there)"
+            )
         }
         try FileSystemCalls.removeIfPresent(path)
     }
 
     private func removeUnixSocketFiles() {
-        for endpoint in self.endpoints {
-            if case .unix(let path) = endpoint.kind {
+        for listener in self.listeners where listener.removesSocketFile {
+            if case .unix(let path) = listener.endpoint.kind {
                 try? FileSystemCalls.removeIfPresent(path)
             }
         }
@@ -155,7 +197,8 @@ package final class RPCServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.maxMessagesPerRead, value: 16)
         if case .tcp = endpoint.kind {
-            bootstrap = bootstrap
+            bootstrap =
+                bootstrap
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
         }

@@ -23,4 +23,3 @@ package struct TransportLimits: Sendable {
         self.maxInFlightPerConnection = maxInFlightPerConnection
     }
 }
-

@@ -1,6 +1,11 @@
+internal import CLinux
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// Serves JSON-RPC over one stream connection (NDJSON or length-prefixed), one decoded frame at a time.
 ///
@@ -44,6 +49,20 @@ final class StreamRPCHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.requestContext.peer = context.channel.remoteAddress?.description
+        if case .unixDomainSocket = context.channel.localAddress,
+            let provider = context.channel as? any SocketOptionProvider
+        {
+            // On the event loop this completes at once, before the first read is delivered.
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+                .whenSuccess { (credentials: rpcd_peer_credentials) in
+                    bound.value.requestContext.peerCredentials = PeerCredentials(
+                        pid: credentials.pid,
+                        uid: credentials.uid,
+                        gid: credentials.gid
+                    )
+                }
+        }
         context.fireChannelActive()
     }
 
@@ -53,6 +72,8 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // After an oversized message the stream is being closed; nothing after it may run.
+        guard !self.closed else { return }
         let frame = Self.unwrapInboundIn(data)
         if frame.readableBytes > self.limits.maxRequestBytes {
             self.refuseOversizedMessage(context: context)
@@ -180,6 +201,8 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     }
 
     private static func isBlank(_ frame: ByteBuffer) -> Bool {
-        frame.readableBytesView.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+        frame.readableBytesView.allSatisfy {
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r")
+        }
     }
 }

@@ -1,0 +1,108 @@
+internal import Logging
+internal import RPCDSystem
+internal import RPCDTransport
+
+/// The listening sockets the master binds once and hands to every worker generation.
+struct MasterListeners: Sendable {
+    struct Bound: Sendable {
+        var endpoint: ListenEndpoint
+        var descriptor: Int32
+        var address: String
+    }
+
+    private(set) var bound: [Bound] = []
+
+    /// Binds every endpoint; on failure closes what it bound and throws a message naming the endpoint.
+    static func bind(_ endpoints: [ListenEndpoint]) throws(TransportError) -> MasterListeners {
+        var listeners = MasterListeners()
+        do {
+            for endpoint in endpoints {
+                try listeners.bound.append(Self.bind(endpoint))
+            }
+        } catch {
+            listeners.closeAll()
+            throw error
+        }
+        return listeners
+    }
+
+    private static func bind(_ endpoint: ListenEndpoint) throws(TransportError) -> Bound {
+        let descriptor: Int32
+        switch endpoint.kind {
+        case .tcp(let host, let port):
+            do {
+                descriptor = try SocketCalls.listenTCP(host: host, port: port)
+            } catch  where error.errno == .addressInUse {
+                throw TransportError(code: .addressInUse, message: "address already in use: \(endpoint)", cause: error)
+            } catch {
+                throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
+            }
+        case .unix(let path):
+            if FileSystemCalls.exists(path) {
+                guard FileSystemCalls.isSocket(path) else {
+                    throw TransportError(
+                        code: .bindFailed,
+                        message: "cannot listen on \(endpoint): \(path) exists and is not a socket"
+                    )
+                }
+                // Only a socket nobody answers on is stale.
+                guard !SocketCalls.unixSocketAnswers(path) else {
+                    throw TransportError(
+                        code: .addressInUse,
+                        message: "address already in use: \(endpoint) (a server answers there)"
+                    )
+                }
+                try? FileSystemCalls.removeIfPresent(path)
+            }
+            do {
+                descriptor = try SocketCalls.listenUnix(path: path)
+                if let mode = endpoint.unixMode {
+                    try FileSystemCalls.setMode(path, mode)
+                }
+            } catch {
+                throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
+            }
+        }
+        let address: String
+        switch endpoint.kind {
+        case .unix(let path): address = path
+        case .tcp: address = (try? SocketCalls.localAddress(descriptor)) ?? endpoint.description
+        }
+        return Bound(endpoint: endpoint, descriptor: descriptor, address: address)
+    }
+
+    /// Keeps the sockets of `endpoints` that are already bound, binds the new ones, and returns
+    /// the new set plus the ones no longer wanted (close them once the old generation is gone).
+    func updated(to endpoints: [ListenEndpoint]) throws(TransportError) -> (MasterListeners, removed: [Bound]) {
+        var next = MasterListeners()
+        do {
+            for endpoint in endpoints {
+                if let existing = self.bound.first(where: { $0.endpoint == endpoint }) {
+                    next.bound.append(existing)
+                } else {
+                    next.bound.append(try Self.bind(endpoint))
+                }
+            }
+        } catch {
+            for added in next.bound where !self.bound.contains(where: { $0.descriptor == added.descriptor }) {
+                Self.close(added)
+            }
+            throw error
+        }
+        let removed = self.bound.filter { old in !next.bound.contains { $0.descriptor == old.descriptor } }
+        return (next, removed)
+    }
+
+    func closeAll() {
+        for listener in self.bound {
+            Self.close(listener)
+        }
+    }
+
+    static func close(_ listener: Bound) {
+        SocketCalls.close(listener.descriptor)
+        if case .unix(let path) = listener.endpoint.kind {
+            try? FileSystemCalls.removeIfPresent(path)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+internal import JSONRPC
+internal import Logging
+internal import NIOCore
+internal import NIOPosix
+internal import RPCDSupervisor
+internal import RPCDSystem
+internal import RPCDTransport
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// The pre-forking master: owns the listening sockets, the admin socket and the signals,
+/// supervises the workers, and never serves requests itself.
+struct MasterProcess: Sendable {
+    let loaded: LoadedConfiguration
+    let levelControl: LogLevelControl
+    let logger: Logger
+
+    func run() async -> Int32 {
+        let logger = self.logger
+        let configuration = self.loaded.configuration
+        logger.info(
+            "rpcd starting",
+            metadata: [
+                "version": "\(RPCDVersion.current)", "mode": "foreground", "workers": "\(configuration.workers)",
+            ]
+        )
+        let signals: SignalReceiver
+        do {
+            signals = try SignalReceiver(StopSignals.handled)
+        } catch {
+            logger.error("cannot receive signals", metadata: ["error": "\(error)"])
+            return 1
+        }
+        defer { signals.cancel() }
+
+        let listeners: MasterListeners
+        do {
+            listeners = try MasterListeners.bind(configuration.listen)
+        } catch {
+            logger.error("cannot start", metadata: ["error": "\(error)"])
+            return 1
+        }
+        for listener in listeners.bound {
+            logger.info(
+                "listening",
+                metadata: [
+                    "endpoint": "\(listener.endpoint)", "role": "\(listener.endpoint.role)",
+                    "address": "\(listener.address)",
+                ]
+            )
+        }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let core = MasterCore(
+            loop: group.next(),
+            loaded: self.loaded,
+            listeners: listeners,
+            levelControl: self.levelControl,
+            logger: logger
+        )
+        let exitCode = await self.serve(core: core, group: group, signals: signals)
+        try? await core.loop.submit { core.finish() }.get()
+        try? await group.shutdownGracefully()
+        logger.info("stopped")
+        return exitCode
+    }
+
+    private func serve(core: MasterCore, group: MultiThreadedEventLoopGroup, signals: SignalReceiver) async -> Int32 {
+        let logger = self.logger
+        let configuration = self.loaded.configuration
+        let admin: RPCServer
+        do {
+            admin = try await AdminSocket.open(
+                configuration: configuration,
+                registry: MasterAdminMethods.registry(
+                    core: core,
+                    authorizer: AdminSocket.authorizer(configuration, logger: logger),
+                    mode: "foreground"
+                ),
+                group: group,
+                logger: logger
+            )
+        } catch {
+            logger.error("cannot start", metadata: ["error": "\(error)"])
+            return 1
+        }
+
+        core.loop.execute { core.start() }
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                await admin.run()
+            }
+            tasks.addTask {
+                for await signal in signals.signals {
+                    core.loop.execute { Self.handle(signal, core: core, logger: logger) }
+                }
+            }
+            try? await core.stopped.get()
+            admin.beginShutdown(timeout: .seconds(1))
+            // The admin server's run returns once its connections are gone; the signal loop is cancelled.
+            await tasks.next()
+            tasks.cancelAll()
+        }
+        return 0
+    }
+
+    private static func handle(_ signal: ReceivedSignal, core: MasterCore, logger: Logger) {
+        if signal.number == SIGCHLD {
+            core.reapChildren()
+            return
+        }
+        logger.info("signal received", metadata: ["signal": "\(signal)", "sender.pid": "\(signal.senderPID)"])
+        switch signal.number {
+        case SIGTERM, SIGQUIT, SIGINT:
+            if !core.isStopping {
+                core.beginStop(quick: false)
+            } else if signal.number != SIGQUIT {
+                core.beginStop(quick: true)
+            }
+        case SIGHUP:
+            let promise = core.loop.makePromise(of: JSONValue.self)
+            promise.futureResult.whenFailure { error in
+                logger.error("reload failed", metadata: ["error": "\(error)"])
+            }
+            core.reload(promise: promise)
+        case SIGTTIN:
+            core.scale(to: core.table.desired + 1)
+        case SIGTTOU:
+            if core.table.desired > 1 {
+                core.scale(to: core.table.desired - 1)
+            } else {
+                logger.warning("TTOU ignored: already at one worker")
+            }
+        case SIGUSR1:
+            core.reopenLogs()
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,170 @@
+internal import JSONRPC
+internal import Logging
+internal import NIOCore
+internal import NIOExtras
+internal import NIOPosix
+internal import RPCDSupervisor
+internal import RPCDSystem
+internal import RPCDTransport
+internal import Synchronization
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// A worker process: serves on the listening sockets the master handed it, reports READY and
+/// heartbeats over its control socket, drains on SIGTERM or the master's word, and exits at once
+/// when the master is gone.
+struct WorkerProcess: Sendable {
+    let identity: WorkerIdentity
+    let configuration: DaemonConfiguration
+    let levelControl: LogLevelControl
+    let logger: Logger
+    let methods: @Sendable (inout MethodRegistry) -> Void
+
+    /// The signals a worker leaves to the master: Ctrl-C in a terminal reaches the whole process
+    /// group, and only the master decides what it means.
+    static let ignoredSignals: [Int32] = [SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2]
+
+    func run() async -> Int32 {
+        let logger = self.logger
+        // The master spawns from its long-lived event-loop thread, so this fires only when the
+        // master itself dies; a master that died before this call left us with a new parent.
+        do {
+            try ProcessControl.setParentDeathSignal(SIGKILL)
+        } catch {
+            logger.error("cannot watch the master", metadata: ["error": "\(error)"])
+            return 1
+        }
+        let signals: SignalReceiver
+        do {
+            signals = try SignalReceiver([SIGTERM])
+        } catch {
+            logger.error("cannot receive signals", metadata: ["error": "\(error)"])
+            return 1
+        }
+        defer { signals.cancel() }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: self.configuration.threads)
+        let exitCode = await self.serve(group: group, signals: signals)
+        try? await group.shutdownGracefully()
+        return exitCode
+    }
+
+    private func serve(group: MultiThreadedEventLoopGroup, signals: SignalReceiver) async -> Int32 {
+        let logger = self.logger
+        let configuration = self.configuration
+        var listeners: [ServerListener] = []
+        for (index, text) in self.identity.listeners.enumerated() {
+            guard let endpoint = try? ListenEndpoint.parse(text) else {
+                logger.error("bad listener argument", metadata: ["listener": "\(text)"])
+                return 2
+            }
+            listeners.append(ServerListener(adopting: WorkerIdentity.firstListenerFD + Int32(index), as: endpoint))
+        }
+        let dispatcher = Dispatcher(
+            registry: Daemon.makeRegistry(configuration, methods: self.methods),
+            limits: Daemon.dispatchLimits(configuration),
+            serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
+        )
+        let server = RPCServer(
+            listeners: listeners,
+            dispatcher: dispatcher,
+            limits: Daemon.transportLimits(configuration),
+            group: group,
+            logger: logger
+        )
+
+        // Set when this worker closes the control socket itself, after draining.
+        let closingControl = Atomic<Bool>(false)
+        let drainRequested = WorkerDrainRequest(server: server, timeout: configuration.shutdownTimeout)
+        let levelControl = self.levelControl
+        let control: any Channel
+        do {
+            control = try await ClientBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(
+                            ControlChannelHandler(
+                                onMessage: { message in
+                                    switch message {
+                                    case .drain:
+                                        drainRequested.request(logger: logger, reason: "master")
+                                    case .logLevel(let level):
+                                        if let level = Logger.Level(rawValue: level) { levelControl.level = level }
+                                    case .reopenLogs:
+                                        try? LogOutput.reopen()
+                                    case .ready, .heartbeat:
+                                        break
+                                    }
+                                },
+                                onClose: {
+                                    // Our own close after draining is not the master leaving.
+                                    guard !closingControl.load(ordering: .relaxed) else { return }
+                                    // No master, no one to report to and no supervisor: leave at once,
+                                    // freeing the ports for the next master.
+                                    logger.notice("master gone, exiting")
+                                    exit(0)
+                                }
+                            )
+                        )
+                    }
+                }
+                .withConnectedSocket(WorkerIdentity.controlFD)
+                .get()
+        } catch {
+            logger.error("cannot open the control socket", metadata: ["error": "\(error)"])
+            return 1
+        }
+
+        do {
+            _ = try await server.bind()
+        } catch {
+            logger.error("cannot serve", metadata: ["error": "\(error)"])
+            return 1
+        }
+        control.sendControl(.ready)
+        logger.debug("worker ready", metadata: ["generation": "\(self.identity.generation)"])
+
+        let heartbeat = WorkerHeartbeat(group: group, control: control, server: server, dispatcher: dispatcher)
+        heartbeat.start()
+
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                await server.run()
+            }
+            tasks.addTask {
+                for await signal in signals.signals where signal.number == SIGTERM {
+                    drainRequested.request(logger: logger, reason: "SIGTERM from \(signal.senderPID)")
+                }
+            }
+            await tasks.next()
+            tasks.cancelAll()
+        }
+        heartbeat.stop()
+        // Last totals for the master's statistics.
+        control.sendControl(.heartbeat(heartbeat.currentStats()))
+        closingControl.store(true, ordering: .relaxed)
+        try? await control.close()
+        return 0
+    }
+}
+
+/// Starts the drain once, whoever asks first (the master's message or SIGTERM).
+private final class WorkerDrainRequest: Sendable {
+    private let requested = Atomic<Bool>(false)
+    private let server: RPCServer
+    private let timeout: Duration
+
+    init(server: RPCServer, timeout: Duration) {
+        self.server = server
+        self.timeout = timeout
+    }
+
+    func request(logger: Logger, reason: String) {
+        guard !self.requested.exchange(true, ordering: .relaxed) else { return }
+        logger.debug("worker draining", metadata: ["reason": "\(reason)"])
+        self.server.beginShutdown(timeout: self.timeout)
+    }
+}
