@@ -174,15 +174,11 @@ struct AsyncCallTests {
             try await channel.writeInbound(ByteBuffer(string: request("gated", #"["slow"]"#) + "\n{\"jsonrpc\""))
             channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
             let stillOpen = try await Self.isActive(channel)
-            withKnownIssue("LineBasedFrameDecoder's LeftOverBytesError makes StreamRPCHandler close at once") {
-                #expect(stillOpen)
-            }
+            #expect(stillOpen)
             gate.signal()
             try await channel.closeFuture.get()
             let response = try await channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) }
-            withKnownIssue("the in-flight call's answer is dropped") {
-                #expect(response == #"{"jsonrpc":"2.0","result":"slow","id":1}"# + "\n")
-            }
+            #expect(response == #"{"jsonrpc":"2.0","result":"slow","id":1}"# + "\n")
         }
     }
 
@@ -201,9 +197,7 @@ struct AsyncCallTests {
             while let buffer = try await channel.readOutbound(as: ByteBuffer.self) {
                 written.append(String(buffer: buffer))
             }
-            withKnownIssue("errorCaught writes the 400 at once and closes; the call's answer is dropped") {
-                #expect(written.first == Self.httpOK(#"{"jsonrpc":"2.0","result":"slow","id":1}"#))
-            }
+            #expect(written.first == Self.httpOK(#"{"jsonrpc":"2.0","result":"slow","id":1}"#))
             #expect(written.last?.hasPrefix("HTTP/1.1 400 Bad Request\r\n") == true)
         }
     }

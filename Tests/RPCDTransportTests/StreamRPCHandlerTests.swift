@@ -231,10 +231,8 @@ struct StreamRPCHandlerTests {
         defer { channel.tearDown() }
         try channel.send(String(repeating: "x", count: testLimit + 1) + "\r")
         let lines = channel.flushedLines()
-        withKnownIssue("maximumBufferSize is limit + 2, so limit + 3 bytes are needed before the refusal") {
-            #expect(lines == [tooLargeResponse])
-            #expect(!channel.isActive)
-        }
+        #expect(lines == [tooLargeResponse])
+        #expect(!channel.isActive)
     }
 
     @Test func ndjsonOversizedLineAcrossReadsIsRefused() throws {
@@ -340,10 +338,8 @@ struct StreamRPCHandlerTests {
         defer { channel.tearDown() }
         try channel.writeInbound(ByteBuffer.lengthPrefixed("  \n "))
         let frames = channel.flushedFrames()
-        withKnownIssue("the dispatcher answers whitespace-only messages with .noReply, meant for blank NDJSON lines") {
-            #expect(frames.count == 1)
-            #expect(frames.allSatisfy(isParseError))
-        }
+        #expect(frames.count == 1)
+        #expect(frames.allSatisfy(isParseError))
         #expect(channel.isActive)
     }
 }

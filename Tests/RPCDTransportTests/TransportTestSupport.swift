@@ -176,7 +176,7 @@ func addStreamHandlers(
     switch kind {
     case .ndjson:
         try pipeline.addHandler(
-            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 2)
+            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 1)
         )
         framing = .newline
     case .length:

@@ -30,14 +30,18 @@ enum StopSignals {
             group.addTask {
                 var draining = false
                 for await signal in signals.signals where signal.number != SIGCHLD {
-                    logger.info(
-                        "signal received",
-                        metadata: ["signal": "\(signal)", "sender.pid": "\(signal.senderPID)"]
-                    )
+                    defer {
+                        logger.info(
+                            "signal received",
+                            metadata: ["signal": "\(signal)", "sender.pid": "\(signal.senderPID)"]
+                        )
+                    }
                     switch signal.number {
                     case SIGTERM, SIGQUIT, SIGINT:
                         if !draining {
                             draining = true
+                            // Draining starts before the signal is logged: whoever sees the log
+                            // line can rely on new connections being refused.
                             server.beginShutdown(timeout: shutdownTimeout)
                         } else if signal.number != SIGQUIT {
                             logger.notice("second stop signal, closing every connection now")

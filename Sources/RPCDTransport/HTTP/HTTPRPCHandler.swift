@@ -40,6 +40,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     /// Draining or input closed: answer what has been read, then close.
     private var closing = false
     private var inputClosed = false
+    /// A malformed request arrived behind an async call; it is answered with 400 after it.
+    private var badRequestQueued = false
     private var closed = false
 
     init(
@@ -103,7 +105,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             self.inputClosed = true
             self.closeIfFinished(context: context)
         case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
-            if case .idle = self.state, self.queued.isEmpty, !self.closed {
+            // Idle with a half-sent request is a stalled client holding a connection slot; only
+            // a call still running keeps the connection.
+            if case .waiting = self.state { return }
+            if !self.closed {
                 self.closed = true
                 context.close(promise: nil)
             }
@@ -114,6 +119,11 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard !self.closed else { return }
+        if error is HTTPParserError, case .waiting = self.state {
+            // Answer the call under way and what was queued before the bad request first.
+            self.badRequestQueued = true
+            return
+        }
         if error is HTTPParserError {
             // Malformed or ambiguous framing (e.g. both Content-Length and Transfer-Encoding):
             // nothing after it on this connection can be trusted, so nothing after it runs.
@@ -218,9 +228,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
 
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer?, context: ChannelHandlerContext) {
         let outcome: DispatchOutcome
-        if let body, body.readableBytes > 0 {
+        if let body, body.readableBytesView.contains(where: { !Self.isWhitespace($0) }) {
             outcome = body.withUnsafeReadableBytes { self.dispatcher.dispatch($0, context: self.requestContext) }
         } else {
+            // A body must hold a JSON text; only NDJSON has blank lines to skip.
             outcome = .reply(Dispatcher.errorResponse(.parseError("empty request body")))
         }
         switch outcome {
@@ -255,6 +266,11 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         }
         self.flushIfNeeded(context: context)
         if case .waiting = self.state { return }
+        if self.badRequestQueued {
+            self.badRequestQueued = false
+            self.errorCaught(context: context, error: HTTPParserError.invalidConstant)
+            return
+        }
         self.closeIfFinished(context: context)
         if self.readHeld, !self.closed {
             self.readHeld = false
@@ -294,10 +310,11 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         self.writeResponse(
             status: status,
             contentType: "text/plain; charset=utf-8",
-            body: request.method == .HEAD ? [] : Array(text.utf8),
+            body: Array(text.utf8),
             keepAlive: request.isKeepAlive,
             version: request.version,
             allow: allow,
+            headOnly: request.method == .HEAD,
             context: context
         )
     }
@@ -309,6 +326,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         keepAlive requested: Bool,
         version: HTTPVersion,
         allow: Bool = false,
+        headOnly: Bool = false,
         context: ChannelHandlerContext
     ) {
         // While closing, only the last response already read says `Connection: close`.
@@ -338,7 +356,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             buffer.writeString("connection: keep-alive\r\n")
         }
         buffer.writeString("\r\n")
-        buffer.writeBytes(body)
+        if !headOnly {
+            // A HEAD answer carries the GET answer's headers, Content-Length included, but no body.
+            buffer.writeBytes(body)
+        }
         if keepAlive {
             context.write(Self.wrapOutboundOut(buffer), promise: nil)
             self.needsFlush = true
@@ -396,6 +417,11 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         return accepted.contains { candidate in
             candidate.utf8.elementsEqual(mediaType.lazy.map(Self.lowercased))
         }
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: "\n")
     }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {

@@ -214,10 +214,11 @@ package final class RPCServer: Sendable {
                 case .ndjson, .length:
                     let streamFraming: StreamFraming
                     if framing == .ndjson {
-                        // The cap leaves room for the line's own "\r\n"; the frame itself is
+                        // An unfinished line may hold the message and a "\r" still waiting for
+                        // its "\n"; one byte more and it can only be too large. Complete frames are
                         // checked against the exact limit after decoding.
                         try pipeline.addHandler(
-                            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 2)
+                            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 1)
                         )
                         streamFraming = .newline
                     } else {

@@ -2,6 +2,7 @@ internal import CLinux
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+internal import NIOExtras
 
 #if canImport(Glibc)
 internal import Glibc
@@ -79,7 +80,11 @@ final class StreamRPCHandler: ChannelDuplexHandler {
             self.refuseOversizedMessage(context: context)
             return
         }
-        if self.framing == .newline, Self.isBlank(frame) {
+        if Self.isBlank(frame) {
+            // A blank line is NDJSON's no-op; a frame is a message, and an empty one is invalid.
+            if self.framing == .lengthPrefix {
+                self.write(Dispatcher.errorResponse(.parseError("empty message")), context: context)
+            }
             return
         }
         let outcome = frame.withUnsafeReadableBytes { bytes in
@@ -140,6 +145,11 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         switch error {
         case is FrameTooLargeError, is ByteToMessageDecoderError.PayloadTooLargeError:
             self.refuseOversizedMessage(context: context)
+        case is NIOExtrasErrors.LeftOverBytesError:
+            // The client closed its side mid-message: that fragment can never run, but what is
+            // in flight is still answered before the connection closes.
+            self.draining = true
+            self.closeIfDrained(context: context)
         default:
             // Resets and broken pipes are how clients leave; nothing to answer.
             self.logger.debug("connection error", metadata: ["error": "\(error)"])
@@ -202,7 +212,7 @@ final class StreamRPCHandler: ChannelDuplexHandler {
 
     private static func isBlank(_ frame: ByteBuffer) -> Bool {
         frame.readableBytesView.allSatisfy {
-            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r")
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
         }
     }
 }
