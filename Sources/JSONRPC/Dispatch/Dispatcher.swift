@@ -13,6 +13,9 @@ public final class Dispatcher: Sendable {
     /// Calls answered and errors, for the daemon's statistics.
     public let counters = DispatchCounters()
 
+    /// Per-method calls, errors and latency of the registered methods.
+    public let statistics = MethodStatistics()
+
     /// The OpenRPC document `rpc.discover` returns.
     public let discoveryDocument: JSONValue
 
@@ -198,6 +201,7 @@ public final class Dispatcher: Sendable {
         }
         switch handler {
         case .sync(let body):
+            let started = ContinuousClock.now
             let outcome: Result<JSONValue, JSONRPCError>
             do {
                 outcome = .success(try body(call.params, context))
@@ -205,6 +209,7 @@ public final class Dispatcher: Sendable {
                 outcome = .failure(Self.rpcError(from: error))
             }
             self.counters.record(outcome)
+            self.statistics.record(call.method, failed: outcome.isFailure, since: started)
             if call.isNotification { return .noReply }
             return .reply(Self.response(outcome, id: call.id, message: message))
         case .async(let body):
@@ -212,9 +217,13 @@ public final class Dispatcher: Sendable {
             let params = call.params
             let timeout = limits.requestTimeout
             let counters = self.counters
+            let statistics = self.statistics
+            let method = call.method
             return .pending {
+                let started = ContinuousClock.now
                 let outcome = await Self.run(body, params: params, context: context, timeout: timeout)
                 counters.record(outcome)
+                statistics.record(method, failed: outcome.isFailure, since: started)
                 guard let id else { return nil }
                 return id.withUnsafeBytes { id in
                     var writer = JSONWriter()
@@ -244,6 +253,7 @@ public final class Dispatcher: Sendable {
     /// An async call of a batch, waiting to run.
     private struct AsyncCall: Sendable {
         var slot: Int
+        var method: String
         var body: @Sendable (Params, RequestContext) async throws -> JSONValue
         var params: Params
         var id: [UInt8]?
@@ -285,15 +295,18 @@ public final class Dispatcher: Sendable {
             } else {
                 switch resolved[slot] {
                 case .sync(let body):
+                    let started = ContinuousClock.now
                     do {
                         outcome = .success(try body(call.params, context))
                     } catch {
                         outcome = .failure(Self.rpcError(from: error))
                     }
+                    self.statistics.record(call.method, failed: outcome.isFailure, since: started)
                 case .async(let body):
                     asyncCalls.append(
                         AsyncCall(
                             slot: slot,
+                            method: call.method,
                             body: body,
                             params: call.params,
                             id: Self.ownedID(call.id, message: message)
@@ -326,14 +339,17 @@ public final class Dispatcher: Sendable {
             return .reply(writer.bytes)
         }
         let counters = self.counters
+        let statistics = self.statistics
         let timeout = limits.requestTimeout
         return .pending { [responses, asyncCalls] in
             var responses = responses
             await withTaskGroup(of: (Int, [UInt8]?).self) { group in
                 for call in asyncCalls {
                     group.addTask {
+                        let started = ContinuousClock.now
                         let outcome = await Self.run(call.body, params: call.params, context: context, timeout: timeout)
                         counters.record(outcome)
+                        statistics.record(call.method, failed: outcome.isFailure, since: started)
                         guard let id = call.id else { return (call.slot, nil) }
                         return id.withUnsafeBytes { id in
                             var writer = JSONWriter()
@@ -399,5 +415,12 @@ public final class Dispatcher: Sendable {
             }
             return .failure(.internalError)
         }
+    }
+}
+
+extension Result {
+    fileprivate var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
     }
 }

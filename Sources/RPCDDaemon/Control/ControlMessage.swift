@@ -5,8 +5,9 @@ internal import RPCDSupervisor
 enum ControlMessage: Sendable, Equatable {
     /// Worker → master: listeners adopted, serving.
     case ready
-    /// Worker → master, every `heartbeatInterval` while every event loop of the worker turns.
-    case heartbeat(WorkerStats)
+    /// Worker → master, every `heartbeatInterval` while every event loop of the worker turns:
+    /// totals and per-method statistics since the worker started.
+    case heartbeat(WorkerStats, methods: [String: MethodStatisticsSnapshot])
     /// Master → worker: stop accepting, finish in-flight calls, exit.
     case drain
     /// Master → worker: set the log level.
@@ -23,13 +24,14 @@ enum ControlMessage: Sendable, Equatable {
         switch self {
         case .ready:
             value = ["type": "ready"]
-        case .heartbeat(let stats):
+        case .heartbeat(let stats, let methods):
             value = [
                 "type": "heartbeat",
                 "requests": .number(JSONNumber(stats.requests)),
                 "errors": .number(JSONNumber(stats.errors)),
                 "in_flight": .number(JSONNumber(stats.inFlight)),
                 "connections": .number(JSONNumber(stats.connections)),
+                "methods": .object(JSONObject(methods.sorted { $0.key < $1.key }.map { ($0.key, Self.encode($0.value)) })),
             ]
         case .drain:
             value = ["type": "drain"]
@@ -43,7 +45,7 @@ enum ControlMessage: Sendable, Equatable {
 
     /// Decodes one line; nil for anything unknown (a newer peer's message is ignored, not fatal).
     init?(_ bytes: UnsafeRawBufferPointer) {
-        guard case .object(let object)? = try? JSONParser(maxDepth: 4).parse(bytes),
+        guard case .object(let object)? = try? JSONParser(maxDepth: 6).parse(bytes),
             case .string(let type)? = object["type"]
         else { return nil }
         func integer(_ key: String) -> Int {
@@ -54,13 +56,20 @@ enum ControlMessage: Sendable, Equatable {
         case "ready":
             self = .ready
         case "heartbeat":
+            var methods: [String: MethodStatisticsSnapshot] = [:]
+            if case .object(let encoded)? = object["methods"] {
+                for (name, value) in encoded {
+                    methods[name] = Self.decode(value)
+                }
+            }
             self = .heartbeat(
                 WorkerStats(
                     requests: integer("requests"),
                     errors: integer("errors"),
                     inFlight: integer("in_flight"),
                     connections: integer("connections")
-                )
+                ),
+                methods: methods
             )
         case "drain":
             self = .drain
@@ -72,5 +81,38 @@ enum ControlMessage: Sendable, Equatable {
         default:
             return nil
         }
+    }
+
+    /// `{"calls": N, "errors": N, "latency": [[bucket, count], ...]}`, only non-empty buckets.
+    private static func encode(_ snapshot: MethodStatisticsSnapshot) -> JSONValue {
+        var buckets: [JSONValue] = []
+        for (index, count) in snapshot.latency.counts.enumerated() where count > 0 {
+            buckets.append([.number(JSONNumber(index)), .number(JSONNumber(count))])
+        }
+        return [
+            "calls": .number(JSONNumber(snapshot.calls)),
+            "errors": .number(JSONNumber(snapshot.errors)),
+            "latency": .array(buckets),
+        ]
+    }
+
+    private static func decode(_ value: JSONValue) -> MethodStatisticsSnapshot? {
+        guard case .object(let object) = value, case .number(let calls)? = object["calls"],
+            case .number(let errors)? = object["errors"], case .array(let buckets)? = object["latency"]
+        else { return nil }
+        var counts = Array(repeating: 0, count: LatencyHistogram.bucketCount)
+        for bucket in buckets {
+            guard case .array(let pair) = bucket, pair.count == 2, case .number(let index) = pair[0],
+                case .number(let count) = pair[1], let slot = index.int64, let n = count.int64,
+                slot >= 0, slot < Int64(counts.count), n >= 0
+            else { return nil }
+            counts[Int(slot)] = Int(n)
+        }
+        guard let latency = LatencyHistogram(counts: counts) else { return nil }
+        var snapshot = MethodStatisticsSnapshot()
+        snapshot.calls = Int(calls.int64 ?? 0)
+        snapshot.errors = Int(errors.int64 ?? 0)
+        snapshot.latency = latency
+        return snapshot
     }
 }

@@ -112,6 +112,10 @@ enum MasterAdminMethods {
             return .object(JSONObject(members))
         }
 
+        sync("stats") { _ in
+            ["methods": Self.statsObject(core.mergedMethodStatistics)]
+        }
+
         sync("reopen_logs") { _ in
             core.reopenLogs()
             return ["reopened": true]
@@ -124,6 +128,26 @@ enum MasterAdminMethods {
             return try await promise.futureResult.get()
         }
         return registry
+    }
+
+    /// `{NAME: {calls, errors, p50_ms, p90_ms, p99_ms}}`, names sorted.
+    static func statsObject(_ methods: [String: MethodStatisticsSnapshot]) -> JSONValue {
+        .object(
+            JSONObject(
+                methods.sorted { $0.key < $1.key }.map { name, snapshot in
+                    (
+                        name,
+                        [
+                            "calls": .number(JSONNumber(snapshot.calls)),
+                            "errors": .number(JSONNumber(snapshot.errors)),
+                            "p50_ms": .number(JSONNumber(snapshot.latency.percentile(0.50)) ?? JSONNumber(0)),
+                            "p90_ms": .number(JSONNumber(snapshot.latency.percentile(0.90)) ?? JSONNumber(0)),
+                            "p99_ms": .number(JSONNumber(snapshot.latency.percentile(0.99)) ?? JSONNumber(0)),
+                        ]
+                    )
+                }
+            )
+        )
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Int {

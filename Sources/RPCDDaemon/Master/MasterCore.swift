@@ -32,6 +32,8 @@ final class MasterCore: @unchecked Sendable {
     private var stopPromise: EventLoopPromise<Void>
     private var announcedReady = false
     private var exitedTotals = WorkerStats()
+    private var methodStatistics: [Int32: [String: MethodStatisticsSnapshot]] = [:]
+    private var exitedMethodStatistics: [String: MethodStatisticsSnapshot] = [:]
     private var ticker: RepeatedTask?
 
     /// Completes when a stop has begun and every worker has exited.
@@ -97,6 +99,9 @@ final class MasterCore: @unchecked Sendable {
             }
             self.exitedTotals.requests += worker.stats.requests
             self.exitedTotals.errors += worker.stats.errors
+            for (name, snapshot) in self.methodStatistics.removeValue(forKey: pid) ?? [:] {
+                self.exitedMethodStatistics[name, default: MethodStatisticsSnapshot()].merge(snapshot)
+            }
             let planned = worker.state == .draining || self.table.stopping
             let metadata: Logger.Metadata = [
                 "worker.id": "\(worker.slot)", "worker.pid": "\(pid)", "worker.generation": "\(worker.generation)",
@@ -131,7 +136,8 @@ final class MasterCore: @unchecked Sendable {
                     metadata: ["workers": "\(self.table.readyCount)", "pid": "\(ProcessFacts.pid)"]
                 )
             }
-        case .heartbeat(let stats):
+        case .heartbeat(let stats, let methods):
+            self.methodStatistics[pid] = methods
             self.perform(self.table.heartbeat(pid: pid, stats: stats, at: .now))
         case .drain, .logLevel, .reopenLogs:
             break
@@ -202,6 +208,17 @@ final class MasterCore: @unchecked Sendable {
         for channel in self.controls.values {
             channel.sendControl(.reopenLogs)
         }
+    }
+
+    /// Per-method statistics over every worker, those gone included.
+    var mergedMethodStatistics: [String: MethodStatisticsSnapshot] {
+        var merged = self.exitedMethodStatistics
+        for methods in self.methodStatistics.values {
+            for (name, snapshot) in methods {
+                merged[name, default: MethodStatisticsSnapshot()].merge(snapshot)
+            }
+        }
+        return merged
     }
 
     /// Calls and errors over every worker, those gone included.

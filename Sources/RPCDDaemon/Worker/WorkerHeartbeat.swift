@@ -50,6 +50,11 @@ final class WorkerHeartbeat: Sendable {
         for task in started { task.cancel() }
     }
 
+    /// The last report, sent as the worker exits.
+    func sendFinal() {
+        self.control.sendControl(.heartbeat(self.currentStats(), methods: self.dispatcher.statistics.snapshot()))
+    }
+
     func currentStats() -> WorkerStats {
         WorkerStats(
             requests: self.dispatcher.counters.calls,
@@ -63,7 +68,7 @@ final class WorkerHeartbeat: Sendable {
         let now = NIODeadline.now().uptimeNanoseconds.asInt64
         let stale = 3 * interval.nanoseconds
         guard self.ticks.withLock({ $0.allSatisfy { now - $0 < stale } }) else { return }
-        self.control.sendControl(.heartbeat(self.currentStats()))
+        self.control.sendControl(.heartbeat(self.currentStats(), methods: self.dispatcher.statistics.snapshot()))
     }
 }
 

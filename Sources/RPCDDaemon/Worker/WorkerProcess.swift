@@ -144,7 +144,7 @@ struct WorkerProcess: Sendable {
         }
         heartbeat.stop()
         // Last totals for the master's statistics.
-        control.sendControl(.heartbeat(heartbeat.currentStats()))
+        heartbeat.sendFinal()
         closingControl.store(true, ordering: .relaxed)
         try? await control.close()
         return 0
