@@ -31,7 +31,9 @@ enum ControlMessage: Sendable, Equatable {
                 "errors": .number(JSONNumber(stats.errors)),
                 "in_flight": .number(JSONNumber(stats.inFlight)),
                 "connections": .number(JSONNumber(stats.connections)),
-                "methods": .object(JSONObject(methods.sorted { $0.key < $1.key }.map { ($0.key, Self.encode($0.value)) })),
+                "methods": .object(
+                    JSONObject(methods.sorted { $0.key < $1.key }.map { ($0.key, Self.encode($0.value)) })
+                ),
             ]
         case .drain:
             value = ["type": "drain"]

@@ -3,6 +3,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOExtras
 internal import NIOPosix
+internal import RPCDAdmin
 internal import RPCDSupervisor
 internal import RPCDSystem
 internal import RPCDTransport
@@ -28,7 +29,7 @@ final class MasterCore: @unchecked Sendable {
     private(set) var table: WorkerTable
     private var controls: [Int32: any Channel] = [:]
     private var pendingReload:
-        (promise: EventLoopPromise<JSONValue>, startedAt: ContinuousClock.Instant, removed: [MasterListeners.Bound])?
+        (promise: EventLoopPromise<ReloadResult>, startedAt: ContinuousClock.Instant, removed: [MasterListeners.Bound])?
     private var stopPromise: EventLoopPromise<Void>
     private var announcedReady = false
     private var exitedTotals = WorkerStats()
@@ -153,7 +154,7 @@ final class MasterCore: @unchecked Sendable {
 
     /// Re-reads the configuration and starts a new generation; the promise gets the admin result
     /// or fails with the reason the reload was refused or rolled back.
-    func reload(promise: EventLoopPromise<JSONValue>) {
+    func reload(promise: EventLoopPromise<ReloadResult>) {
         guard self.pendingReload == nil, !self.table.stopping else {
             promise.fail(JSONRPCError.applicationError("a reload or stop is already under way"))
             return
@@ -259,10 +260,7 @@ final class MasterCore: @unchecked Sendable {
                     // Removed endpoints stop accepting once the old generation, which still holds
                     // them, has drained; the master's copies can go now.
                     for listener in pending.removed { MasterListeners.close(listener) }
-                    pending.promise.succeed([
-                        "generation": .number(JSONNumber(generation)),
-                        "duration_ms": .number(JSONNumber(Int(milliseconds))),
-                    ])
+                    pending.promise.succeed(ReloadResult(generation: generation, durationMs: milliseconds.rounded()))
                 }
             case .reloadFailed(let generation, let reason):
                 self.logger.error(

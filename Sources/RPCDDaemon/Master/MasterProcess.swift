@@ -2,6 +2,7 @@ internal import JSONRPC
 internal import Logging
 internal import NIOCore
 internal import NIOPosix
+internal import RPCDAdmin
 internal import RPCDSupervisor
 internal import RPCDSystem
 internal import RPCDTransport
@@ -120,7 +121,7 @@ struct MasterProcess: Sendable {
                 core.beginStop(quick: true)
             }
         case SIGHUP:
-            let promise = core.loop.makePromise(of: JSONValue.self)
+            let promise = core.loop.makePromise(of: ReloadResult.self)
             promise.futureResult.whenFailure { error in
                 logger.error("reload failed", metadata: ["error": "\(error)"])
             }
