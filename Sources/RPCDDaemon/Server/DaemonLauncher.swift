@@ -24,6 +24,10 @@ public enum DaemonLauncher {
         checkOnly: Bool = false,
         methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
     ) -> Int32 {
+        if let worker = WorkerIdentity.parse(arguments: CommandLine.arguments) {
+            // An embedding program's own executable, started by its master as a worker.
+            return launchWorker(worker.identity, flags: flags.merging(worker.flags) { _, new in new }, methods: methods)
+        }
         // Before any thread exists, so every thread inherits the mask and signals reach rpcd
         // only through its signalfd.
         do {
@@ -32,17 +36,7 @@ public enum DaemonLauncher {
             StandardError.write("rpcd: cannot block signals: \(error)\n")
             return 1
         }
-        let loaded: LoadedConfiguration
-        do {
-            loaded = try ConfigurationLoader.load(
-                flags: flags,
-                environment: ProcessFacts.environment,
-                currentDirectory: ProcessFacts.currentDirectory
-            )
-        } catch {
-            StandardError.write("rpcd: invalid configuration: \(error)\n")
-            return 2
-        }
+        guard let loaded = loadConfiguration(flags: flags, program: "rpcd") else { return 2 }
         for warning in loaded.warnings {
             StandardError.write("rpcd: warning: \(warning)\n")
         }
@@ -52,15 +46,7 @@ public enum DaemonLauncher {
         }
 
         let configuration = loaded.configuration
-        let levelControl = LogLevelControl(configuration.logLevel)
-        LoggingSystem.bootstrap(
-            LogOutput.makeFactory(
-                target: configuration.logTarget,
-                format: configuration.logFormat,
-                level: levelControl,
-                worker: nil
-            )
-        )
+        let levelControl = bootstrapLogging(configuration, worker: nil)
         let logger = Logger(label: "rpcd")
         if configuration.workers == 0 {
             return runBlocking {
@@ -90,27 +76,9 @@ public enum DaemonLauncher {
             StandardError.write("rpcd worker: cannot block signals: \(error)\n")
             return 1
         }
-        let loaded: LoadedConfiguration
-        do {
-            loaded = try ConfigurationLoader.load(
-                flags: flags,
-                environment: ProcessFacts.environment,
-                currentDirectory: ProcessFacts.currentDirectory
-            )
-        } catch {
-            StandardError.write("rpcd worker: invalid configuration: \(error)\n")
-            return 2
-        }
+        guard let loaded = loadConfiguration(flags: flags, program: "rpcd worker") else { return 2 }
         let configuration = loaded.configuration
-        let levelControl = LogLevelControl(configuration.logLevel)
-        LoggingSystem.bootstrap(
-            LogOutput.makeFactory(
-                target: configuration.logTarget,
-                format: configuration.logFormat,
-                level: levelControl,
-                worker: identity.slot
-            )
-        )
+        let levelControl = bootstrapLogging(configuration, worker: identity.slot)
         let worker = WorkerProcess(
             identity: identity,
             configuration: configuration,
@@ -119,6 +87,32 @@ public enum DaemonLauncher {
             methods: methods
         )
         return runBlocking { await worker.run() }
+    }
+
+    private static func loadConfiguration(flags: [String: String], program: String) -> LoadedConfiguration? {
+        do {
+            return try ConfigurationLoader.load(
+                flags: flags,
+                environment: ProcessFacts.environment,
+                currentDirectory: ProcessFacts.currentDirectory
+            )
+        } catch {
+            StandardError.write("\(program): invalid configuration: \(error)\n")
+            return nil
+        }
+    }
+
+    private static func bootstrapLogging(_ configuration: DaemonConfiguration, worker: Int?) -> LogLevelControl {
+        let levelControl = LogLevelControl(configuration.logLevel)
+        LoggingSystem.bootstrap(
+            LogOutput.makeFactory(
+                target: configuration.logTarget,
+                format: configuration.logFormat,
+                level: levelControl,
+                worker: worker
+            )
+        )
+        return levelControl
     }
 
     /// Runs an async body to completion from synchronous code.

@@ -23,4 +23,25 @@ public struct WorkerIdentity: Sendable, Hashable {
         ["--worker", String(self.slot), "--generation", String(self.generation)]
             + self.listeners.flatMap { ["--listener", $0] }
     }
+
+    /// Recognises a worker's command line (`PROGRAM --worker N --generation G --listener E ...
+    /// [--config PATH]`), so an embedding program's `DaemonLauncher.launch` serves as its own worker.
+    /// - Returns: nil for any other command line.
+    static func parse(arguments: [String]) -> (identity: WorkerIdentity, flags: [String: String])? {
+        guard arguments.count >= 3, arguments[1] == "--worker", let slot = Int(arguments[2]) else { return nil }
+        var identity = WorkerIdentity(slot: slot, generation: 1, listeners: [])
+        var flags: [String: String] = [:]
+        var index = 3
+        while index + 1 < arguments.count {
+            let value = arguments[index + 1]
+            switch arguments[index] {
+            case "--generation": identity.generation = Int(value) ?? 1
+            case "--listener": identity.listeners.append(value)
+            case "--config": flags["RPCD_CONFIG"] = value
+            default: return nil
+            }
+            index += 2
+        }
+        return (identity, flags)
+    }
 }
