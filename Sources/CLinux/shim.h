@@ -19,6 +19,10 @@ static inline int rpcd_set_parent_death_signal(int signal_number) {
 }
 
 // PR_GET_PDEATHSIG stores the current parent-death signal (0 for none) in *signal_number.
+static inline int rpcd_set_process_name(const char *name) {
+    return prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
+}
+
 static inline int rpcd_get_parent_death_signal(int *signal_number) {
     return prctl(PR_GET_PDEATHSIG, (unsigned long)signal_number, 0UL, 0UL, 0UL);
 }

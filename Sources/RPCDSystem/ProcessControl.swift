@@ -30,4 +30,10 @@ package enum ProcessControl {
     /// The parent's pid (`getppid(2)`, which cannot fail); 1 or a subreaper's pid once the
     /// parent has died.
     package static var parentPID: Int32 { getppid() }
+
+    /// Names the calling thread (the process, when called from the main thread) as `ps`, `top`
+    /// and `pkill` show it (`prctl(PR_SET_NAME)`, at most 15 bytes).
+    package static func setName(_ name: String) throws(SystemCallError) {
+        _ = try syscall("prctl") { rpcd_set_process_name(name) }
+    }
 }

@@ -65,6 +65,8 @@ public enum DaemonLauncher {
         flags: [String: String] = [:],
         methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
     ) -> Int32 {
+        // Workers are spawned from /proc/self/exe, which the kernel would otherwise name "exe".
+        try? ProcessControl.setName("rpcd-worker")
         // The master alone decides what terminal signals mean; SIGTERM (drain) is read from a
         // signalfd, so it is blocked before any thread exists.
         for number in WorkerProcess.ignoredSignals {
