@@ -80,27 +80,9 @@ enum MasterAdminMethods {
             return ShutdownResult(stopping: true, quick: quick)
         }
 
-        sync(.config) { _ in
-            ConfigResult(
-                entries: core.loaded.entries.map {
-                    .init(key: $0.key.rawValue, value: $0.value, source: "\($0.source)", reload: $0.reload.rawValue)
-                }
-            )
-        }
+        sync(.config) { _ in Self.configResult(core.loaded) }
 
-        sync(.stats) { _ in
-            StatsResult(
-                methods: core.mergedMethodStatistics.mapValues { snapshot in
-                    StatsResult.MethodStats(
-                        calls: snapshot.calls,
-                        errors: snapshot.errors,
-                        p50Ms: snapshot.latency.percentile(0.50),
-                        p90Ms: snapshot.latency.percentile(0.90),
-                        p99Ms: snapshot.latency.percentile(0.99)
-                    )
-                }
-            )
-        }
+        sync(.stats) { _ in Self.statsResult(core.mergedMethodStatistics) }
 
         sync(.reopenLogs) { _ in
             core.reopenLogs()
@@ -114,6 +96,37 @@ enum MasterAdminMethods {
             return try await promise.futureResult.get().jsonValue()
         }
         return registry
+    }
+
+    static func configResult(_ loaded: LoadedConfiguration) -> ConfigResult {
+        ConfigResult(
+            entries: loaded.entries.map {
+                .init(key: $0.key.rawValue, value: $0.value, source: "\($0.source)", reload: $0.reload.rawValue)
+            }
+        )
+    }
+
+    static func statsResult(_ methods: [String: MethodStatisticsSnapshot]) -> StatsResult {
+        StatsResult(
+            methods: methods.mapValues { snapshot in
+                StatsResult.MethodStats(
+                    calls: snapshot.calls,
+                    errors: snapshot.errors,
+                    p50Ms: snapshot.latency.percentile(0.50),
+                    p90Ms: snapshot.latency.percentile(0.90),
+                    p99Ms: snapshot.latency.percentile(0.99)
+                )
+            }
+        )
+    }
+
+    static func level(_ text: String) throws(JSONRPCError) -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text) else {
+            throw JSONRPCError.invalidParams(
+                "level must be one of trace, debug, info, notice, warning, error, critical"
+            )
+        }
+        return level
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -2,24 +2,28 @@ package import JSONRPC
 package import Logging
 internal import NIOCore
 internal import NIOPosix
+internal import RPCDAdmin
 internal import RPCDSystem
 internal import RPCDTransport
 
 /// The rpcd process: builds the method registry and the server from a configuration, serves
 /// until a stop signal, and reports how it ended as an exit code.
 package struct Daemon: Sendable {
-    private let configuration: DaemonConfiguration
+    private let loaded: LoadedConfiguration
+    private let levelControl: LogLevelControl
     private let logger: Logger
     private let methods: @Sendable (inout MethodRegistry) -> Void
 
     /// Creates a daemon for a validated configuration; logging must already be bootstrapped.
     /// - Parameter methods: registers extra methods beside the built-in ones.
     package init(
-        configuration: DaemonConfiguration,
+        loaded: LoadedConfiguration,
+        levelControl: LogLevelControl,
         logger: Logger,
         methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
     ) {
-        self.configuration = configuration
+        self.loaded = loaded
+        self.levelControl = levelControl
         self.logger = logger
         self.methods = methods
     }
@@ -27,7 +31,7 @@ package struct Daemon: Sendable {
     /// Serves in this process (single-process mode) until stopped.
     /// - Returns: the exit code: 0 after a stop, 1 when serving could not start.
     package func run() async -> Int32 {
-        let configuration = self.configuration
+        let configuration = self.loaded.configuration
         let logger = self.logger
         logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "foreground"])
 
@@ -66,8 +70,10 @@ package struct Daemon: Sendable {
             group: group,
             logger: logger
         )
+        let bound: [BoundListener]
         do {
-            for listener in try await server.bind() {
+            bound = try await server.bind()
+            for listener in bound {
                 logger.info(
                     "listening",
                     metadata: [
@@ -81,13 +87,39 @@ package struct Daemon: Sendable {
             return 1
         }
 
+        let admin: RPCServer
+        do {
+            admin = try await AdminSocket.open(
+                configuration: configuration,
+                registry: SingleProcessAdminMethods.registry(
+                    loaded: self.loaded,
+                    server: server,
+                    listeners: bound,
+                    dispatcher: dispatcher,
+                    levelControl: self.levelControl,
+                    authorizer: AdminSocket.authorizer(configuration, logger: logger)
+                ),
+                group: group,
+                logger: logger
+            )
+        } catch {
+            logger.error("cannot start", metadata: ["error": "\(error)"])
+            server.beginShutdown(timeout: .zero)
+            await server.run()
+            return 1
+        }
+
         logger.info("ready", metadata: ["threads": "\(configuration.threads)"])
-        await StopSignals.serveUntilStopped(
-            server,
-            signals: signals,
-            shutdownTimeout: configuration.shutdownTimeout,
-            logger: logger
-        )
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await admin.run() }
+            await StopSignals.serveUntilStopped(
+                server,
+                signals: signals,
+                shutdownTimeout: configuration.shutdownTimeout,
+                logger: logger
+            )
+            admin.beginShutdown(timeout: .seconds(1))
+        }
         logger.info("stopped")
         return 0
     }

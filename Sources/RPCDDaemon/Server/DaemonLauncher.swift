@@ -50,7 +50,7 @@ public enum DaemonLauncher {
         let logger = Logger(label: "rpcd")
         if configuration.workers == 0 {
             return runBlocking {
-                await Daemon(configuration: configuration, logger: logger, methods: methods).run()
+                await Daemon(loaded: loaded, levelControl: levelControl, logger: logger, methods: methods).run()
             }
         }
         return runBlocking {
