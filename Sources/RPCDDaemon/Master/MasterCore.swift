@@ -179,6 +179,16 @@ final class MasterCore: @unchecked Sendable {
         for change in next.changedEntries(from: self.loaded) where change.reload == .restart {
             self.logger.warning("changed key needs a restart", metadata: ["key": "\(change.key.rawValue)"])
         }
+        for listener in updated.0.bound
+        where !self.listeners.bound.contains(where: { $0.descriptor == listener.descriptor }) {
+            self.logger.info(
+                "listening",
+                metadata: [
+                    "endpoint": "\(listener.endpoint)", "role": "\(listener.endpoint.role)",
+                    "address": "\(listener.address)",
+                ]
+            )
+        }
         self.loaded = next
         self.listeners = updated.0
         self.levelControl.level = next.configuration.logLevel
@@ -335,6 +345,10 @@ final class MasterCore: @unchecked Sendable {
         future.whenSuccess { [self] channel in
             if self.table.workers[pid] != nil {
                 self.controls[pid] = channel
+                // The level may have been changed at run time since the configuration was read.
+                if self.levelControl.level != self.loaded.configuration.logLevel {
+                    channel.sendControl(.logLevel(self.levelControl.level.rawValue))
+                }
             } else {
                 channel.close(promise: nil)
             }
