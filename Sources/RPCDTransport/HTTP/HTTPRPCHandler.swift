@@ -40,6 +40,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     /// Draining or input closed: answer what has been read, then close.
     private var closing = false
     private var inputClosed = false
+    /// Our side is shut; the client's remaining bytes are dropped until it closes too.
+    private var lingering = false
     /// A malformed request arrived behind an async call; it is answered with 400 after it.
     private var badRequestQueued = false
     private var closed = false
@@ -85,7 +87,9 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if case .waiting = self.state {
+        if self.lingering {
+            context.read()
+        } else if case .waiting = self.state {
             self.readHeld = true
         } else {
             context.read()
@@ -103,7 +107,11 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             // The client will send nothing more: likewise, and a half-sent request is dropped.
             self.closing = true
             self.inputClosed = true
-            self.closeIfFinished(context: context)
+            if self.lingering {
+                context.close(promise: nil)
+            } else {
+                self.closeIfFinished(context: context)
+            }
         case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
             // Idle with a half-sent request is a stalled client holding a connection slot; only
             // a call still running keeps the connection.
@@ -394,7 +402,22 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         }
         self.closed = true
         self.flushIfNeeded(context: context)
-        context.close(promise: nil)
+        if self.inputClosed {
+            context.close(promise: nil)
+            return
+        }
+        // As on stream connections: shut our side and drop what the client still sends, so a
+        // request racing the close meets EOF (retry) rather than a reset.
+        self.lingering = true
+        context.close(mode: .output, promise: nil)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .seconds(2)) {
+            bound.value.close(promise: nil)
+        }
+        if self.readHeld {
+            self.readHeld = false
+            context.read()
+        }
     }
 
     /// `application/json` (with or without parameters such as `charset`), its JSON-RPC aliases,

@@ -31,6 +31,9 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     private var readHeld = false
     private var draining = false
     private var closed = false
+    private var inputClosed = false
+    /// Our side is shut; the client's remaining bytes are read and dropped until it closes too.
+    private var lingering = false
 
     init(
         dispatcher: Dispatcher,
@@ -115,7 +118,9 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.draining || self.inFlight >= self.limits.maxInFlightPerConnection {
+        if self.lingering {
+            context.read()
+        } else if self.draining || self.inFlight >= self.limits.maxInFlightPerConnection {
             self.readHeld = true
         } else {
             context.read()
@@ -129,8 +134,13 @@ final class StreamRPCHandler: ChannelDuplexHandler {
             self.closeIfDrained(context: context)
         case ChannelEvent.inputClosed:
             // The client has sent everything (e.g. `nc -N`); answer what is in flight, then close.
+            self.inputClosed = true
             self.draining = true
-            self.closeIfDrained(context: context)
+            if self.lingering {
+                context.close(promise: nil)
+            } else {
+                self.closeIfDrained(context: context)
+            }
         case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
             if self.inFlight == 0 {
                 self.logger.debug("closing idle connection", metadata: ["peer": "\(self.requestContext.peer ?? "?")"])
@@ -189,7 +199,23 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         guard self.draining, self.inFlight == 0, !self.closed else { return }
         self.closed = true
         self.flushIfNeeded(context: context)
-        context.close(promise: nil)
+        if self.inputClosed {
+            context.close(promise: nil)
+            return
+        }
+        // Shut only our side: the client reads every answer, then EOF, and retries what it sent
+        // meanwhile (never read, so never run). Closing outright with its bytes unread would make
+        // the kernel answer with a reset, which a client cannot tell from a crash.
+        self.lingering = true
+        context.close(mode: .output, promise: nil)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .seconds(2)) {
+            bound.value.close(promise: nil)
+        }
+        if self.readHeld {
+            self.readHeld = false
+            context.read()
+        }
     }
 
     /// Answers an oversized message with -32005 and closes: the rest of the stream can no longer
