@@ -51,3 +51,12 @@ extension FileSystemCalls {
         _ = try syscall("chown") { chown(path, uid_t.max, gid) }
     }
 }
+
+/// Descriptor flags.
+package enum DescriptorFlags {
+    /// Marks `descriptor` close-on-exec (`fcntl(F_SETFD)`), e.g. one inherited across exec on purpose.
+    package static func setCloseOnExec(_ descriptor: Int32) throws(SystemCallError) {
+        let flags = try syscall("fcntl") { fcntl(descriptor, F_GETFD) }
+        _ = try syscall("fcntl") { fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+    }
+}

@@ -36,14 +36,20 @@ public final class RPCDProcess: Sendable {
     ///   - environment: variables on top of the defaults (`RPCD_LISTEN` at least).
     ///   - arguments: command-line arguments.
     ///   - executable: the binary; `rpcd` in the ``ProductsDirectory`` by default.
+    ///   - unsetting: default variables to leave out, e.g. `RPCD_WORKERS` when a config file
+    ///     must decide it (the environment beats the file).
     public init(
         environment: [String: String],
         arguments: [String] = [],
-        executable: String? = nil
+        executable: String? = nil,
+        unsetting: Set<String> = []
     ) throws {
         let directory = try TemporaryDirectory(prefix: "rpcd")
         var variables = Self.defaultEnvironment(directory: directory)
         variables.merge(environment) { _, given in given }
+        for name in unsetting {
+            variables[name] = nil
+        }
         let environment = ChildEnvironment.clean(variables)
         self.child = try ChildProcess.spawn(
             executable: try executable ?? ProductsDirectory.rpcd(),
@@ -170,10 +176,26 @@ public final class RPCDProcess: Sendable {
         self.child.stderrCompleteLines.map(LogLine.init)
     }
 
-    /// Kills rpcd with SIGKILL (if it still runs) and reaps it.
+    /// Kills rpcd with SIGKILL (if it still runs) and reaps it; its workers die with it (their
+    /// parent-death signal), and so do crash reporters its workers started, which would not.
     public func kill() {
+        // Only while rpcd is unreaped are its pid and its children surely still ours.
+        var reporters: [(pid: Int32, command: String)] = []
+        if self.isRunning {
+            for worker in ProcessTable.children(of: self.pid) {
+                for reporter in ProcessTable.children(of: worker) {
+                    if let command = ProcessTable.command(of: reporter) {
+                        reporters.append((reporter, command))
+                    }
+                }
+            }
+        }
         self.child.send(signal: SIGKILL)
         _ = self.child.wait(timeout: .seconds(10)) { _, status in status }
+        // Still the same command: the pid was not reused meanwhile.
+        for reporter in reporters where ProcessTable.command(of: reporter.pid) == reporter.command {
+            Glibc.kill(reporter.pid, SIGKILL)
+        }
     }
 
     deinit {

@@ -364,9 +364,17 @@ final class MasterCore: @unchecked Sendable {
 
     /// The master's environment minus systemd's per-process variables, which belong to the
     /// master alone (DESIGN §6).
+    ///
+    /// Swift's crash reporter is off in workers unless `SWIFT_BACKTRACE` says otherwise: it holds
+    /// a crashed worker for a second or more while it writes a report (the master already logs
+    /// the exit and signal), which would delay the replacement far past its 100 ms budget.
     static func workerEnvironment() -> [String: String] {
-        ProcessFacts.environment.filter { key, _ in
+        var environment = ProcessFacts.environment.filter { key, _ in
             !key.hasPrefix("LISTEN_") && !key.hasPrefix("WATCHDOG_") && key != "NOTIFY_SOCKET"
         }
+        if environment["SWIFT_BACKTRACE"] == nil {
+            environment["SWIFT_BACKTRACE"] = "enable=no"
+        }
+        return environment
     }
 }
