@@ -54,6 +54,26 @@ extension FileSystemCalls {
 
 /// Descriptor flags.
 package enum DescriptorFlags {
+    /// Marks every open descriptor from `first` up close-on-exec (listed from `/proc/self/fd`):
+    /// not every library opens its descriptors that way (libdispatch's epoll, SwiftNIO's sockets).
+    package static func setCloseOnExecOnAll(from first: Int32) {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let descriptor = Int32(name), descriptor >= first {
+                descriptors.append(descriptor)
+            }
+        }
+        let own = dirfd(directory)
+        for descriptor in descriptors where descriptor != own {
+            try? Self.setCloseOnExec(descriptor)
+        }
+    }
+
     /// Marks `descriptor` close-on-exec (`fcntl(F_SETFD)`), e.g. one inherited across exec on purpose.
     package static func setCloseOnExec(_ descriptor: Int32) throws(SystemCallError) {
         let flags = try syscall("fcntl") { fcntl(descriptor, F_GETFD) }

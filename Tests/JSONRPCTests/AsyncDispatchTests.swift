@@ -114,7 +114,8 @@ import Testing
         let probe = CancellationProbe()
         let dispatcher = Dispatcher(
             registry: Self.registry(probe: probe),
-            limits: DispatchLimits(requestTimeout: .milliseconds(50))
+            // Long enough that "later" finishes even on a loaded machine; "hang" never does.
+            limits: DispatchLimits(requestTimeout: .seconds(1))
         )
         let batch = """
             [{"jsonrpc":"2.0","method":"hang","id":1},

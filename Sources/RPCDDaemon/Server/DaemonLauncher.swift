@@ -67,12 +67,6 @@ public enum DaemonLauncher {
     ) -> Int32 {
         // Workers are spawned from /proc/self/exe, which the kernel would otherwise name "exe".
         try? ProcessControl.setName("rpcd-worker")
-        // The control socket and listeners were handed over on purpose; nothing this worker
-        // might start (the Swift crash reporter, a handler's subprocess) may keep them, and a port.
-        for descriptor in WorkerIdentity.controlFD..<(WorkerIdentity.firstListenerFD + Int32(identity.listeners.count))
-        {
-            try? DescriptorFlags.setCloseOnExec(descriptor)
-        }
         // The master alone decides what terminal signals mean; SIGTERM (drain) is read from a
         // signalfd, so it is blocked before any thread exists.
         for number in WorkerProcess.ignoredSignals {

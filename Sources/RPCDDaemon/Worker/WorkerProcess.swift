@@ -124,6 +124,9 @@ struct WorkerProcess: Sendable {
             logger.error("cannot serve", metadata: ["error": "\(error)"])
             return 1
         }
+        // Everything is open now: whatever this worker might start (the crash reporter, a
+        // handler's subprocess) must inherit none of it, least of all a listening socket.
+        DescriptorFlags.setCloseOnExecOnAll(from: 3)
         control.sendControl(.ready)
         logger.debug("worker ready", metadata: ["generation": "\(self.identity.generation)"])
 
