@@ -416,14 +416,9 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        // As on stream connections: shut our side and drop what the client still sends, so a
-        // request racing the close meets EOF (retry) rather than a reset.
+        // A request racing the close meets EOF (retry), not a reset.
         self.lingering = true
-        context.close(mode: .output, promise: nil)
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: .seconds(2)) {
-            bound.value.close(promise: nil)
-        }
+        context.closeOutputAndLinger()
         if self.readHeld {
             self.readHeld = false
             context.read()

@@ -203,15 +203,9 @@ final class StreamRPCHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        // Shut only our side: the client reads every answer, then EOF, and retries what it sent
-        // meanwhile (never read, so never run). Closing outright with its bytes unread would make
-        // the kernel answer with a reset, which a client cannot tell from a crash.
+        // A request racing the close meets EOF (retry), not a reset.
         self.lingering = true
-        context.close(mode: .output, promise: nil)
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: .seconds(2)) {
-            bound.value.close(promise: nil)
-        }
+        context.closeOutputAndLinger()
         if self.readHeld {
             self.readHeld = false
             context.read()
