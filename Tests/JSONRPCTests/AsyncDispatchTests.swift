@@ -114,8 +114,9 @@ import Testing
         let probe = CancellationProbe()
         let dispatcher = Dispatcher(
             registry: Self.registry(probe: probe),
-            // Long enough that "later" finishes even on a loaded machine; "hang" never does.
-            limits: DispatchLimits(requestTimeout: .seconds(1))
+            // Long enough that "later" finishes even while the integration tests' blocking socket
+            // reads hold the 2-core cooperative pool; "hang" never finishes.
+            limits: DispatchLimits(requestTimeout: .seconds(10))
         )
         let batch = """
             [{"jsonrpc":"2.0","method":"hang","id":1},
