@@ -172,26 +172,14 @@ func addStreamHandlers(
     limits: TransportLimits,
     calls: PendingCallRunner
 ) throws {
-    let framing: StreamFraming
-    switch kind {
-    case .ndjson:
-        try pipeline.addHandler(
-            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 1)
-        )
-        framing = .newline
-    case .length:
-        try pipeline.addHandler(ByteToMessageHandler(LengthPrefixFrameDecoder(maxFrameBytes: limits.maxRequestBytes)))
-        framing = .lengthPrefix
-    }
-    try pipeline.addHandler(
-        StreamRPCHandler(
-            dispatcher: dispatcher,
-            framing: framing,
-            transport: kind == .ndjson ? "ndjson" : "length",
-            limits: limits,
-            calls: calls,
-            logger: silentLogger
-        )
+    try ConnectionPipeline.addProtocolHandlers(
+        to: pipeline,
+        framing: kind == .ndjson ? .ndjson : .length,
+        dispatcher: dispatcher,
+        limits: limits,
+        registry: ConnectionRegistry(maxConnections: 1024),
+        calls: calls,
+        logger: silentLogger
     )
 }
 
@@ -203,9 +191,14 @@ func addHTTPHandlers(
     registry: ConnectionRegistry,
     calls: PendingCallRunner
 ) throws {
-    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-    try pipeline.addHandler(
-        HTTPRPCHandler(dispatcher: dispatcher, limits: limits, registry: registry, calls: calls, logger: silentLogger)
+    try ConnectionPipeline.addProtocolHandlers(
+        to: pipeline,
+        framing: .http,
+        dispatcher: dispatcher,
+        limits: limits,
+        registry: registry,
+        calls: calls,
+        logger: silentLogger
     )
 }
 

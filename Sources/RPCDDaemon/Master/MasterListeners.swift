@@ -38,22 +38,7 @@ struct MasterListeners: Sendable {
                 throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
             }
         case .unix(let path):
-            if FileSystemCalls.exists(path) {
-                guard FileSystemCalls.isSocket(path) else {
-                    throw TransportError(
-                        code: .bindFailed,
-                        message: "cannot listen on \(endpoint): \(path) exists and is not a socket"
-                    )
-                }
-                // Only a socket nobody answers on is stale.
-                guard !SocketCalls.unixSocketAnswers(path) else {
-                    throw TransportError(
-                        code: .addressInUse,
-                        message: "address already in use: \(endpoint) (a server answers there)"
-                    )
-                }
-                try? FileSystemCalls.removeIfPresent(path)
-            }
+            try StaleSocketFile.clear(path, for: endpoint)
             do {
                 descriptor = try SocketCalls.listenUnix(path: path)
                 if let mode = endpoint.unixMode {

@@ -1,8 +1,6 @@
 package import JSONRPC
 package import Logging
 package import NIOCore
-internal import NIOExtras
-internal import NIOHTTP1
 internal import NIOPosix
 internal import RPCDSystem
 internal import Synchronization
@@ -142,7 +140,7 @@ package final class RPCServer: Sendable {
                 throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
             }
         case .unix(let path):
-            try await self.clearStaleSocket(path, endpoint: endpoint)
+            try StaleSocketFile.clear(path, for: endpoint)
             let channel: any Channel
             do {
                 channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
@@ -154,26 +152,6 @@ package final class RPCServer: Sendable {
             }
             return channel
         }
-    }
-
-    /// Removes a socket file left by a dead process, but never one a live server still answers on.
-    private func clearStaleSocket(_ path: String, endpoint: ListenEndpoint) async throws {
-        guard FileSystemCalls.exists(path) else { return }
-        guard FileSystemCalls.isSocket(path) else {
-            throw TransportError(
-                code: .bindFailed,
-                message: "cannot listen on \(endpoint): \(path) exists and is not a socket"
-            )
-        }
-        let probe = ClientBootstrap(group: self.group).connectTimeout(.seconds(1))
-        if let channel = try? await probe.connect(unixDomainSocketPath: path).get() {
-            try? await channel.close()
-            throw TransportError(
-                code: .addressInUse,
-                message: "address already in use: \(endpoint) (a server answers there)"
-            )
-        }
-        try FileSystemCalls.removeIfPresent(path)
     }
 
     private func removeUnixSocketFiles() {
@@ -191,7 +169,6 @@ package final class RPCServer: Sendable {
         let calls = self.calls
         let logger = self.logger
         let framing = endpoint.framing
-        let transport = endpoint.role
         var bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -210,47 +187,15 @@ package final class RPCServer: Sendable {
             do {
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout))
-                switch framing {
-                case .ndjson, .length:
-                    let streamFraming: StreamFraming
-                    if framing == .ndjson {
-                        // An unfinished line may hold the message and a "\r" still waiting for
-                        // its "\n"; one byte more and it can only be too large. Complete frames are
-                        // checked against the exact limit after decoding.
-                        try pipeline.addHandler(
-                            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 1)
-                        )
-                        streamFraming = .newline
-                    } else {
-                        try pipeline.addHandler(
-                            ByteToMessageHandler(LengthPrefixFrameDecoder(maxFrameBytes: limits.maxRequestBytes))
-                        )
-                        streamFraming = .lengthPrefix
-                    }
-                    try pipeline.addHandler(
-                        StreamRPCHandler(
-                            dispatcher: dispatcher,
-                            framing: streamFraming,
-                            transport: transport,
-                            limits: limits,
-                            calls: calls,
-                            logger: logger
-                        )
-                    )
-                case .http:
-                    try pipeline.addHandler(
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes))
-                    )
-                    try pipeline.addHandler(
-                        HTTPRPCHandler(
-                            dispatcher: dispatcher,
-                            limits: limits,
-                            registry: registry,
-                            calls: calls,
-                            logger: logger
-                        )
-                    )
-                }
+                try ConnectionPipeline.addProtocolHandlers(
+                    to: pipeline,
+                    framing: framing,
+                    dispatcher: dispatcher,
+                    limits: limits,
+                    registry: registry,
+                    calls: calls,
+                    logger: logger
+                )
                 return channel.eventLoop.makeSucceededVoidFuture()
             } catch {
                 return channel.eventLoop.makeFailedFuture(error)

@@ -1,0 +1,52 @@
+internal import JSONRPC
+internal import Logging
+internal import NIOCore
+internal import NIOExtras
+internal import NIOHTTP1
+
+/// The handlers that speak one listener's protocol on an accepted connection.
+enum ConnectionPipeline {
+    /// Adds the framing decoder and the JSON-RPC handler for `framing`.
+    static func addProtocolHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations,
+        framing: ListenEndpoint.Framing,
+        dispatcher: Dispatcher,
+        limits: TransportLimits,
+        registry: ConnectionRegistry,
+        calls: PendingCallRunner,
+        logger: Logger
+    ) throws {
+        let streamFraming: StreamFraming
+        switch framing {
+        case .ndjson:
+            // An unfinished line may hold the message and a "\r" still waiting for its "\n";
+            // one byte more and it can only be too large. Complete frames are checked against
+            // the exact limit after decoding.
+            try pipeline.addHandler(
+                ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 1)
+            )
+            streamFraming = .newline
+        case .length:
+            try pipeline.addHandler(
+                ByteToMessageHandler(LengthPrefixFrameDecoder(maxFrameBytes: limits.maxRequestBytes))
+            )
+            streamFraming = .lengthPrefix
+        case .http:
+            try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+            try pipeline.addHandler(
+                HTTPRPCHandler(dispatcher: dispatcher, limits: limits, registry: registry, calls: calls, logger: logger)
+            )
+            return
+        }
+        try pipeline.addHandler(
+            StreamRPCHandler(
+                dispatcher: dispatcher,
+                framing: streamFraming,
+                transport: framing.rawValue,
+                limits: limits,
+                calls: calls,
+                logger: logger
+            )
+        )
+    }
+}
