@@ -308,7 +308,7 @@ final class MasterCore: @unchecked Sendable {
                 pid = try ProcessSpawner.spawn(
                     path: "/proc/self/exe",
                     arguments: arguments,
-                    environment: Self.workerEnvironment(),
+                    environment: self.workerEnvironment(),
                     descriptors: descriptors
                 )
             } catch {
@@ -345,10 +345,6 @@ final class MasterCore: @unchecked Sendable {
         future.whenSuccess { [self] channel in
             if self.table.workers[pid] != nil {
                 self.controls[pid] = channel
-                // The level may have been changed at run time since the configuration was read.
-                if self.levelControl.level != self.loaded.configuration.logLevel {
-                    channel.sendControl(.logLevel(self.levelControl.level.rawValue))
-                }
             } else {
                 channel.close(promise: nil)
             }
@@ -368,10 +364,14 @@ final class MasterCore: @unchecked Sendable {
     /// Swift's crash reporter is off in workers unless `SWIFT_BACKTRACE` says otherwise: it holds
     /// a crashed worker for a second or more while it writes a report (the master already logs
     /// the exit and signal), which would delay the replacement far past its 100 ms budget.
-    static func workerEnvironment() -> [String: String] {
+    ///
+    /// The live log level goes in too: it may have been changed at run time, and a worker must
+    /// start at it, not learn it after its first lines.
+    func workerEnvironment() -> [String: String] {
         var environment = ProcessFacts.environment.filter { key, _ in
             !key.hasPrefix("LISTEN_") && !key.hasPrefix("WATCHDOG_") && key != "NOTIFY_SOCKET"
         }
+        environment["RPCD_LOG_LEVEL"] = self.levelControl.level.rawValue
         if environment["SWIFT_BACKTRACE"] == nil {
             environment["SWIFT_BACKTRACE"] = "enable=no"
         }
