@@ -119,8 +119,14 @@ import Glibc
         defer { SocketCalls.close(accepted) }
         #expect(try SocketCalls.peerCredentials(accepted).pid == getpid())
 
-        // A stale socket file (nobody listening) refuses connections.
+        // A stale socket file (nobody listening) refuses connections. Other tests spawn processes
+        // concurrently, and a child holds a copy of every descriptor (close-on-exec or not) until
+        // its exec: allow that moment to pass.
         SocketCalls.close(listener)
+        let deadline = ContinuousClock.now + .seconds(2)
+        while SocketCalls.unixSocketAnswers(path) && ContinuousClock.now < deadline {
+            usleep(1000)
+        }
         #expect(!SocketCalls.unixSocketAnswers(path))
     }
 
