@@ -35,10 +35,18 @@ let package = Package(
         // Linux headers Glibc's module map leaves out (signalfd, prctl); header-only.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
+        // libsystemd: sd_notify, socket activation, the watchdog, the journal. Wrapped by RPCDSystem only.
+        .systemLibrary(
+            name: "CSystemd",
+            path: "Sources/CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+
         // Syscalls, signals, process facts. The only place raw Glibc calls live.
         .target(
             name: "RPCDSystem",
-            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CLinux", "CSystemd", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
         ),
 

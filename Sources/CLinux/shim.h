@@ -3,6 +3,7 @@
 #ifndef RPCD_CLINUX_SHIM_H
 #define RPCD_CLINUX_SHIM_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
@@ -55,6 +56,14 @@ extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *
 
 static inline int rpcd_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
+
+// pipe2 is declared only under _GNU_SOURCE too; the daemon's readiness pipe must be close-on-exec
+// from the start (workers are spawned while it is open).
+extern int pipe2(int pipefd[2], int flags);
+
+static inline int rpcd_pipe_cloexec(int pipefd[2]) {
+    return pipe2(pipefd, O_CLOEXEC);
 }
 
 #endif

@@ -62,8 +62,8 @@ package struct ListenEndpoint: Sendable, Hashable, CustomStringConvertible {
             if let mode = self.unixMode {
                 options.append("mode=\(Self.octal(mode))")
             }
-            if self.framing == .length {
-                options.append("framing=length")
+            if self.framing != .ndjson {
+                options.append("framing=\(self.framing.rawValue)")
             }
             return options.isEmpty ? "unix:\(path)" : "unix:\(path)?\(options.joined(separator: "&"))"
         }
@@ -113,7 +113,10 @@ extension ListenEndpoint {
             guard !path.utf8.contains(0) else {
                 throw fail("a unix socket path cannot contain a NUL byte")
             }
-            let framing = try Self.streamFraming(options.removeValue(forKey: "framing"), fail: fail)
+            let framingOption = options.removeValue(forKey: "framing")
+            // HTTP over a unix socket, as a proxy in front of rpcd would use it.
+            let framing =
+                framingOption?.lowercased() == "http" ? .http : try Self.streamFraming(framingOption, fail: fail)
             var mode: UInt16?
             if let modeText = options.removeValue(forKey: "mode") {
                 guard (3...4).contains(modeText.count), modeText.allSatisfy({ ("0"..."7").contains($0) }),

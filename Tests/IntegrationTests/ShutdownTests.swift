@@ -83,7 +83,7 @@ import Testing
         let mark = daemon.logLines.count
         daemon.signal(SIGTERM)
         // Every signal is logged (with its sender); once it is, the listener no longer serves.
-        try daemon.waitForLog(after: mark)
+        try daemon.waitForLog(after: mark) { $0.message == "signal received" }
         do {
             let late = try LineClient(endpoint)
             try late.send(JSONRPCMessages.ping(id: 2))

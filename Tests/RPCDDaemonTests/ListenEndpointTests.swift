@@ -74,6 +74,13 @@ struct ListenEndpointTests {
             canonical: "tcp://[2001:db8:0:0:0:0:0:1]:1"
         ),
         Valid(
+            text: "unix:/run/rpcd/http.sock?framing=http&mode=0660",
+            kind: .unix(path: "/run/rpcd/http.sock"),
+            framing: .http,
+            mode: 0o660,
+            canonical: "unix:/run/rpcd/http.sock?mode=0660&framing=http"
+        ),
+        Valid(
             text: "http://127.0.0.1:7701",
             kind: .tcp(host: "127.0.0.1", port: 7701),
             framing: .http,

@@ -55,7 +55,10 @@ package struct LineLogHandler: LogHandler {
                 message: event.message.description,
                 metadata: metadata,
                 pid: self.sink.pid,
-                worker: self.sink.worker
+                worker: self.sink.worker,
+                file: event.file,
+                function: event.function,
+                line: event.line
             )
         )
     }

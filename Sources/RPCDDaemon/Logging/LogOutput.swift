@@ -15,15 +15,17 @@ package enum LogOutput {
     ///   - format: text or JSON lines.
     ///   - control: the shared level, changed live by reloads and `rpcd-admin log-level`.
     ///   - worker: the worker number in a worker process, `nil` in the master.
+    ///   - detached: classic daemon mode, where `auto` means journald or syslog.
     package static func makeFactory(
         target: LogTarget,
         format: LogFormat,
         level control: LogLevelControl,
-        worker: Int?
+        worker: Int?,
+        detached: Bool = false
     ) -> @Sendable (String) -> any LogHandler {
         let sink: LogSink
         do {
-            sink = try LogSink(target: target, format: format, level: control, worker: worker)
+            sink = try LogSink(target: target, format: format, level: control, worker: worker, detached: detached)
         } catch {
             sink = LogSink.standardError(format: format, level: control, worker: worker)
             sink.makeHandler(label: "rpcd").log(

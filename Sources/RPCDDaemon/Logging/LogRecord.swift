@@ -13,6 +13,10 @@ struct LogRecord {
     var pid: Int32
     /// The worker number when logging from a worker process.
     var worker: Int?
+    /// The call site, for the journal's `CODE_FILE`, `CODE_LINE` and `CODE_FUNC`.
+    var file: String = ""
+    var function: String = ""
+    var line: UInt = 0
 
     /// The line in `format`, ending in a newline.
     func line(_ format: LogFormat) -> String {
@@ -39,6 +43,21 @@ struct LogRecord {
             Self.appendTextValue(self.metadata[key]!, to: &text)
         }
         return text
+    }
+
+    /// A metadata value as a journal field's value: strings as they are (newlines included),
+    /// arrays and dictionaries as compact JSON.
+    static func plainValue(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let string):
+            return string
+        case .stringConvertible(let convertible):
+            return convertible.description
+        case .array, .dictionary:
+            var text = ""
+            Self.appendJSONValue(value, to: &text)
+            return text
+        }
     }
 
     /// A metadata value in text form: a string bare when it is plain, else double-quoted with

@@ -16,6 +16,7 @@ package final class LogSink: Sendable {
         /// A descriptor; `path` is set when the sink opened it (a log file) and must close it.
         case descriptor(Int32, path: String?)
         case syslog
+        case journald
     }
 
     private struct State {
@@ -35,26 +36,35 @@ package final class LogSink: Sendable {
     package let worker: Int?
     /// This process's id, written in JSON lines.
     let pid: Int32
+    /// Whether the process has no terminal and no stderr worth writing to (classic daemon
+    /// mode), which changes what `auto` picks.
+    let detached: Bool
 
     /// Opens a destination for `target`.
     /// - Parameters:
-    ///   - target: `auto` and (for now) `journald` write to stderr; a `journald` fallback is
-    ///     announced once with a warning record.
-    ///   - format: text or JSON lines (not used by `syslog`, which has its own framing).
+    ///   - target: where records go; `auto` picks journald when stderr is the journal
+    ///     (`JOURNAL_STREAM`), else stderr; when `detached`, journald if it runs, else syslog.
+    ///   - format: text or JSON lines (not used by `syslog` and `journald`, which have their own framing).
     ///   - level: the shared level control.
     ///   - worker: the worker number when in a worker process.
+    ///   - detached: classic daemon mode: stderr is `/dev/null`.
     /// - Throws: `LogOutputError` when a log file cannot be opened.
     package convenience init(
         target: LogTarget,
         format: LogFormat,
         level: LogLevelControl,
-        worker: Int? = nil
+        worker: Int? = nil,
+        detached: Bool = false
     ) throws(LogOutputError) {
-        let (destination, fallbackNote) = try Self.open(target)
-        self.init(target: target, format: format, destination: destination, level: level, worker: worker)
-        if let fallbackNote {
-            self.announce(fallbackNote)
-        }
+        let destination = try Self.open(target, detached: detached)
+        self.init(
+            target: target,
+            format: format,
+            destination: destination,
+            level: level,
+            worker: worker,
+            detached: detached
+        )
     }
 
     /// A sink on standard error, which needs nothing opened and cannot fail.
@@ -64,7 +74,8 @@ package final class LogSink: Sendable {
             format: format,
             destination: .descriptor(STDERR_FILENO, path: nil),
             level: level,
-            worker: worker
+            worker: worker,
+            detached: false
         )
     }
 
@@ -73,12 +84,14 @@ package final class LogSink: Sendable {
         format: LogFormat,
         destination: Destination,
         level: LogLevelControl,
-        worker: Int?
+        worker: Int?,
+        detached: Bool
     ) {
         self.state = Mutex(State(target: target, format: format, destination: destination))
         self.levelControl = level
         self.worker = worker
         self.pid = ProcessFacts.pid
+        self.detached = detached
     }
 
     deinit {
@@ -105,15 +118,12 @@ package final class LogSink: Sendable {
     /// Switches target and format in place (a reload changed `RPCD_LOG_TARGET` or `RPCD_LOG_FORMAT`).
     /// - Throws: `LogOutputError` when the new file cannot be opened; the old destination stays.
     package func reconfigure(target: LogTarget, format: LogFormat) throws(LogOutputError) {
-        let (destination, fallbackNote) = try Self.open(target)
+        let destination = try Self.open(target, detached: self.detached)
         let old = self.state.withLock { state in
             defer { state = State(target: target, format: format, destination: destination) }
             return state.destination
         }
         Self.close(old)
-        if let fallbackNote {
-            self.announce(fallbackNote)
-        }
     }
 
     /// Reopens a log file at its path (after logrotate moved it away, on `USR1`); other
@@ -139,46 +149,51 @@ package final class LogSink: Sendable {
                 FileDescriptorWriter.writeAll(descriptor, record.line(state.format))
             case .syslog:
                 Self.sendToSyslog(record)
+            case .journald:
+                do {
+                    try SystemdJournal.send(record.journalFields)
+                } catch {
+                    // journald went away (stopped, restarting): the record still goes somewhere.
+                    FileDescriptorWriter.writeAll(STDERR_FILENO, record.line(state.format))
+                }
             }
         }
     }
 
-    /// Writes a warning about the log output itself, if the level lets it through.
-    private func announce(_ message: String) {
-        guard self.levelControl.level <= .warning else {
-            return
+    /// Where records go now, after `auto` was resolved: `journald`, `stderr`, `syslog` or `file`.
+    package var destinationName: String {
+        self.state.withLock { state in
+            switch state.destination {
+            case .descriptor(_, let path): return path == nil ? "stderr" : "file"
+            case .syslog: return "syslog"
+            case .journald: return "journald"
+            }
         }
-        self.write(
-            LogRecord(
-                timestamp: WallClock.iso8601Now(),
-                level: .warning,
-                label: "rpcd",
-                message: message,
-                metadata: [:],
-                pid: self.pid,
-                worker: self.worker
-            )
-        )
     }
 
     // MARK: Destinations
 
-    private static func open(_ target: LogTarget) throws(LogOutputError) -> (Destination, fallbackNote: String?) {
+    private static func open(_ target: LogTarget, detached: Bool) throws(LogOutputError) -> Destination {
         switch target {
-        case .auto, .stderr:
-            return (.descriptor(STDERR_FILENO, path: nil), nil)
+        case .auto where detached:
+            // No terminal and stderr on /dev/null: the journal when it runs, else syslog.
+            if SystemdJournal.isAvailable {
+                return .journald
+            }
+            Self.openSyslog()
+            return .syslog
+        case .auto:
+            // Under a unit stderr is a stream to the journal: native entries keep the fields.
+            return SystemdJournal.standardErrorIsJournal ? .journald : .descriptor(STDERR_FILENO, path: nil)
+        case .stderr:
+            return .descriptor(STDERR_FILENO, path: nil)
         case .journald:
-            // The native journal handler needs libsystemd (CSystemd); until then stderr,
-            // which systemd connects to the journal anyway under a unit.
-            return (
-                .descriptor(STDERR_FILENO, path: nil),
-                "log target journald is not available in this build; logging to stderr"
-            )
+            return .journald
         case .syslog:
             Self.openSyslog()
-            return (.syslog, nil)
+            return .syslog
         case .file(let path):
-            return (.descriptor(try Self.openFile(path), path: path), nil)
+            return .descriptor(try Self.openFile(path), path: path)
         }
     }
 
@@ -218,21 +233,7 @@ package final class LogSink: Sendable {
     }
 
     private static func sendToSyslog(_ record: LogRecord) {
-        let priority: Int32
-        switch record.level {
-        case .trace, .debug:
-            priority = LOG_DEBUG
-        case .info:
-            priority = LOG_INFO
-        case .notice:
-            priority = LOG_NOTICE
-        case .warning:
-            priority = LOG_WARNING
-        case .error:
-            priority = LOG_ERR
-        case .critical:
-            priority = LOG_CRIT
-        }
+        let priority = record.syslogPriority
         // syslog(3) is variadic and not callable from Swift; vsyslog with "%s" is, and keeps a
         // `%` in the message from being read as a format.
         record.syslogMessage.withCString { message in

@@ -1,8 +1,9 @@
 /// Where log records go (`RPCD_LOG_TARGET`).
 package enum LogTarget: Sendable, Hashable, CustomStringConvertible {
-    /// Chosen at startup (DESIGN §6); for now standard error.
+    /// Chosen at startup (DESIGN §6): journald when stderr is the journal, else stderr; in
+    /// classic daemon mode journald when it runs, else syslog.
     case auto
-    /// The systemd journal; for now standard error, with a warning.
+    /// The systemd journal, natively (`sd_journal_sendv`), with structured fields.
     case journald
     /// Standard error (fd 2), unbuffered.
     case stderr

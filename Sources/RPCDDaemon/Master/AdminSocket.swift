@@ -15,13 +15,37 @@ enum AdminSocket {
     }
 
     /// Creates the socket's directory if needed, binds it (0600, or 0660 with an admin group) and
-    /// returns the server, not yet running.
+    /// returns the server, not yet running; or serves the admin socket systemd passed
+    /// (`activated`), whose file and mode belong to its socket unit.
     static func open(
         configuration: DaemonConfiguration,
+        activated: (descriptor: Int32, path: String)?,
         registry: MethodRegistry,
         group: any EventLoopGroup,
         logger: Logger
     ) async throws -> RPCServer {
+        let dispatcher = Dispatcher(
+            registry: registry,
+            serverInfo: ServerInfo(title: "rpcd admin", version: RPCDVersion.current)
+        )
+        let limits = TransportLimits(maxRequestBytes: 64 * 1024, maxConnections: 64, idleTimeout: .seconds(600))
+        if let activated {
+            let server = RPCServer(
+                listeners: [
+                    ServerListener(
+                        adopting: activated.descriptor,
+                        as: ListenEndpoint(kind: .unix(path: activated.path), framing: .ndjson)
+                    )
+                ],
+                dispatcher: dispatcher,
+                limits: limits,
+                group: group,
+                logger: logger
+            )
+            _ = try await server.bind()
+            logger.info("admin socket", metadata: ["path": "\(activated.path)", "activated": "true"])
+            return server
+        }
         let path = configuration.adminSocket
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !directory.isEmpty {
@@ -31,11 +55,8 @@ enum AdminSocket {
         let endpoint = ListenEndpoint(kind: .unix(path: path), framing: .ndjson, unixMode: mode)
         let server = RPCServer(
             endpoints: [endpoint],
-            dispatcher: Dispatcher(
-                registry: registry,
-                serverInfo: ServerInfo(title: "rpcd admin", version: RPCDVersion.current)
-            ),
-            limits: TransportLimits(maxRequestBytes: 64 * 1024, maxConnections: 64, idleTimeout: .seconds(600)),
+            dispatcher: dispatcher,
+            limits: limits,
             group: group,
             logger: logger
         )

@@ -5,6 +5,10 @@ internal import RPCDAdmin
 internal import RPCDSupervisor
 internal import RPCDSystem
 
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
 /// The admin socket's methods in master mode (DESIGN §7). Results are RPCDAdmin's shared types,
 /// the same ones `rpcd-admin` decodes; every handler runs on the master's loop.
 enum MasterAdminMethods {
@@ -95,7 +99,30 @@ enum MasterAdminMethods {
             core.loop.execute { core.reload(promise: promise) }
             return try await promise.futureResult.get().jsonValue()
         }
+
+        if core.loaded.configuration.testMethods {
+            registry.register("test.freeze") { params, context in
+                try authorizer.check(context, method: "test.freeze")
+                let seconds = try Self.freezeSeconds(params)
+                // Blocks the master's loop (signals, reaping, heartbeats, the watchdog ping) the
+                // way a bug would, after this answer has been written.
+                core.loop.execute {
+                    core.logger.warning("test.freeze: blocking the master loop", metadata: ["seconds": "\(seconds)"])
+                    sleep(UInt32(seconds))
+                }
+                return .number(JSONNumber(seconds))
+            }
+        }
         return registry
+    }
+
+    private static func freezeSeconds(_ params: Params) throws(JSONRPCError) -> Int {
+        guard case .named(let object) = params, case .number(let number)? = object["seconds"],
+            let seconds = number.int64, seconds >= 0, seconds <= 3600
+        else {
+            throw JSONRPCError.invalidParams("test.freeze takes {\"seconds\": N} with N from 0 to 3600")
+        }
+        return Int(seconds)
     }
 
     static func configResult(_ loaded: LoadedConfiguration) -> ConfigResult {

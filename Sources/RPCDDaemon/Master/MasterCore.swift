@@ -24,6 +24,7 @@ final class MasterCore: @unchecked Sendable {
     let logger: Logger
     let startedAt = ContinuousClock.now
     let levelControl: LogLevelControl
+    let notifications: ServiceNotifications
     private(set) var loaded: LoadedConfiguration
     private(set) var listeners: MasterListeners
     private(set) var table: WorkerTable
@@ -45,12 +46,14 @@ final class MasterCore: @unchecked Sendable {
         loaded: LoadedConfiguration,
         listeners: MasterListeners,
         levelControl: LogLevelControl,
+        notifications: ServiceNotifications,
         logger: Logger
     ) {
         self.loop = loop
         self.loaded = loaded
         self.listeners = listeners
         self.levelControl = levelControl
+        self.notifications = notifications
         self.logger = logger
         self.table = WorkerTable(desired: loaded.configuration.workers, settings: Self.settings(loaded.configuration))
         self.stopPromise = loop.makePromise()
@@ -74,12 +77,28 @@ final class MasterCore: @unchecked Sendable {
             [self] _ in
             self.reapChildren()
             self.perform(self.table.tick(at: .now))
+            // From this loop on purpose: a blocked master loop stops the pings, and systemd
+            // restarts the service. Workers count too: with none ready nothing is served.
+            self.notifications.tick(
+                healthy: self.announcedReady && (self.table.readyCount > 0 || self.table.stopping),
+                status: self.statusLine
+            )
         }
+    }
+
+    /// The one-line summary systemd shows in `systemctl status`.
+    var statusLine: String {
+        if self.table.stopping {
+            return "stopping: \(self.table.workers.count) workers left"
+        }
+        return "serving: \(self.table.readyCount)/\(self.table.desired) workers ready, "
+            + "generation \(self.table.generation), \(self.totals.requests) requests"
     }
 
     func beginStop(quick: Bool) {
         self.loop.preconditionInEventLoop()
         self.logger.info(quick ? "quick stop" : "graceful stop", metadata: ["workers": "\(self.table.workers.count)"])
+        self.notifications.stopping(status: quick ? "quick stop" : "draining")
         self.perform(self.table.beginStop(quick: quick, at: .now))
     }
 
@@ -136,6 +155,7 @@ final class MasterCore: @unchecked Sendable {
                     "ready",
                     metadata: ["workers": "\(self.table.readyCount)", "pid": "\(ProcessFacts.pid)"]
                 )
+                self.notifications.ready(status: self.statusLine)
             }
         case .heartbeat(let stats, let methods):
             self.methodStatistics[pid] = methods
@@ -160,21 +180,29 @@ final class MasterCore: @unchecked Sendable {
             return
         }
         let startedAt = ContinuousClock.now
+        self.notifications.reloading()
         let next: LoadedConfiguration
         do {
             next = try self.loaded.reloaded()
         } catch {
             self.logger.error("reload refused: invalid configuration", metadata: ["error": "\(error)"])
+            self.notifications.ready(status: "reload refused: invalid configuration; " + self.statusLine)
             promise.fail(JSONRPCError.applicationError("reload refused: \(error)"))
             return
         }
         let updated: (MasterListeners, removed: [MasterListeners.Bound])
-        do {
-            updated = try self.listeners.updated(to: next.configuration.listen)
-        } catch {
-            self.logger.error("reload refused: cannot bind", metadata: ["error": "\(error)"])
-            promise.fail(JSONRPCError.applicationError("reload refused: \(error)"))
-            return
+        if self.listeners.bound.contains(where: { !$0.owned }) {
+            // Socket activation: the socket units own the listeners, RPCD_LISTEN plays no part.
+            updated = (self.listeners, [])
+        } else {
+            do {
+                updated = try self.listeners.updated(to: next.configuration.listen)
+            } catch {
+                self.logger.error("reload refused: cannot bind", metadata: ["error": "\(error)"])
+                self.notifications.ready(status: "reload refused: cannot bind; " + self.statusLine)
+                promise.fail(JSONRPCError.applicationError("reload refused: \(error)"))
+                return
+            }
         }
         for change in next.changedEntries(from: self.loaded) where change.reload == .restart {
             self.logger.warning("changed key needs a restart", metadata: ["key": "\(change.key.rawValue)"])
@@ -270,6 +298,7 @@ final class MasterCore: @unchecked Sendable {
                     // Removed endpoints stop accepting once the old generation, which still holds
                     // them, has drained; the master's copies can go now.
                     for listener in pending.removed { MasterListeners.close(listener) }
+                    self.notifications.ready(status: self.statusLine)
                     pending.promise.succeed(ReloadResult(generation: generation, durationMs: milliseconds.rounded()))
                 }
             case .reloadFailed(let generation, let reason):
@@ -279,6 +308,7 @@ final class MasterCore: @unchecked Sendable {
                 )
                 if let pending = self.pendingReload {
                     self.pendingReload = nil
+                    self.notifications.ready(status: "reload rolled back; " + self.statusLine)
                     pending.promise.fail(JSONRPCError.applicationError("reload rolled back: \(reason)"))
                 }
             case .allStopped:

@@ -8,6 +8,9 @@ struct MasterListeners: Sendable {
         var endpoint: ListenEndpoint
         var descriptor: Int32
         var address: String
+        /// Whether rpcd bound it (and so may unlink its socket file); systemd's sockets are
+        /// never unlinked or shut down by rpcd.
+        var owned = true
     }
 
     private(set) var bound: [Bound] = []
@@ -22,6 +25,15 @@ struct MasterListeners: Sendable {
         } catch {
             listeners.closeAll()
             throw error
+        }
+        return listeners
+    }
+
+    /// Takes the sockets systemd passed (socket activation) as they are.
+    static func adopt(_ activated: [SocketActivation.Listener]) -> MasterListeners {
+        var listeners = MasterListeners()
+        listeners.bound = activated.map {
+            Bound(endpoint: $0.endpoint, descriptor: $0.descriptor, address: $0.address, owned: false)
         }
         return listeners
     }
@@ -86,7 +98,7 @@ struct MasterListeners: Sendable {
 
     static func close(_ listener: Bound) {
         SocketCalls.close(listener.descriptor)
-        if case .unix(let path) = listener.endpoint.kind {
+        if listener.owned, case .unix(let path) = listener.endpoint.kind {
             try? FileSystemCalls.removeIfPresent(path)
         }
     }

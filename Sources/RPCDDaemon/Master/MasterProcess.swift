@@ -15,16 +15,19 @@ internal import Glibc
 /// supervises the workers, and never serves requests itself.
 struct MasterProcess: Sendable {
     let loaded: LoadedConfiguration
+    let service: ServiceEnvironment
     let levelControl: LogLevelControl
     let logger: Logger
 
     func run() async -> Int32 {
         let logger = self.logger
         let configuration = self.loaded.configuration
+        let notifications = ServiceNotifications(self.service.notifier, logger: logger)
         logger.info(
             "rpcd starting",
             metadata: [
-                "version": "\(RPCDVersion.current)", "mode": "foreground", "workers": "\(configuration.workers)",
+                "version": "\(RPCDVersion.current)", "mode": "\(self.service.mode)",
+                "workers": "\(configuration.workers)",
             ]
         )
         let signals: SignalReceiver
@@ -32,16 +35,22 @@ struct MasterProcess: Sendable {
             signals = try SignalReceiver(StopSignals.handled)
         } catch {
             logger.error("cannot receive signals", metadata: ["error": "\(error)"])
+            notifications.failed("cannot receive signals: \(error)", errno: error.errno.rawValue)
             return 1
         }
         defer { signals.cancel() }
 
         let listeners: MasterListeners
-        do {
-            listeners = try MasterListeners.bind(configuration.listen)
-        } catch {
-            logger.error("cannot start", metadata: ["error": "\(error)"])
-            return 1
+        if let activation = self.service.activation {
+            listeners = MasterListeners.adopt(activation.listeners)
+        } else {
+            do {
+                listeners = try MasterListeners.bind(configuration.listen)
+            } catch {
+                logger.error("cannot start", metadata: ["error": "\(error)"])
+                notifications.failed("cannot start: \(error)", errno: error.errno)
+                return 1
+            }
         }
         for listener in listeners.bound {
             logger.info(
@@ -59,6 +68,7 @@ struct MasterProcess: Sendable {
             loaded: self.loaded,
             listeners: listeners,
             levelControl: self.levelControl,
+            notifications: notifications,
             logger: logger
         )
         let exitCode = await self.serve(core: core, group: group, signals: signals)
@@ -75,16 +85,18 @@ struct MasterProcess: Sendable {
         do {
             admin = try await AdminSocket.open(
                 configuration: configuration,
+                activated: self.service.activation?.admin,
                 registry: MasterAdminMethods.registry(
                     core: core,
                     authorizer: AdminSocket.authorizer(configuration, logger: logger),
-                    mode: "foreground"
+                    mode: self.service.mode
                 ),
                 group: group,
                 logger: logger
             )
         } catch {
             logger.error("cannot start", metadata: ["error": "\(error)"])
+            core.notifications.failed("cannot start: \(error)")
             return 1
         }
 

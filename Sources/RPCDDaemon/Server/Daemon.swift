@@ -1,5 +1,5 @@
-package import JSONRPC
-package import Logging
+internal import JSONRPC
+internal import Logging
 internal import NIOCore
 internal import NIOPosix
 internal import RPCDAdmin
@@ -8,21 +8,24 @@ internal import RPCDTransport
 
 /// The rpcd process: builds the method registry and the server from a configuration, serves
 /// until a stop signal, and reports how it ended as an exit code.
-package struct Daemon: Sendable {
+struct Daemon: Sendable {
     private let loaded: LoadedConfiguration
+    private let service: ServiceEnvironment
     private let levelControl: LogLevelControl
     private let logger: Logger
     private let methods: @Sendable (inout MethodRegistry) -> Void
 
     /// Creates a daemon for a validated configuration; logging must already be bootstrapped.
     /// - Parameter methods: registers extra methods beside the built-in ones.
-    package init(
+    init(
         loaded: LoadedConfiguration,
+        service: ServiceEnvironment = .foreground,
         levelControl: LogLevelControl,
         logger: Logger,
         methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
     ) {
         self.loaded = loaded
+        self.service = service
         self.levelControl = levelControl
         self.logger = logger
         self.methods = methods
@@ -30,10 +33,10 @@ package struct Daemon: Sendable {
 
     /// Serves in this process (single-process mode) until stopped.
     /// - Returns: the exit code: 0 after a stop, 1 when serving could not start.
-    package func run() async -> Int32 {
+    func run() async -> Int32 {
         let configuration = self.loaded.configuration
         let logger = self.logger
-        logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "foreground"])
+        logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "\(self.service.mode)"])
 
         let dispatcher = Dispatcher(
             registry: Self.makeRegistry(configuration, methods: self.methods),
@@ -63,8 +66,12 @@ package struct Daemon: Sendable {
             return 1
         }
         defer { signals.cancel() }
+        let notifications = ServiceNotifications(self.service.notifier, logger: logger)
+        let listeners =
+            self.service.activation?.listeners.map { ServerListener(adopting: $0.descriptor, as: $0.endpoint) }
+            ?? configuration.listen.map(ServerListener.init(binding:))
         let server = RPCServer(
-            endpoints: configuration.listen,
+            listeners: listeners,
             dispatcher: dispatcher,
             limits: Self.transportLimits(configuration),
             group: group,
@@ -84,6 +91,7 @@ package struct Daemon: Sendable {
             }
         } catch {
             logger.error("cannot start", metadata: ["error": "\(error)"])
+            notifications.failed("cannot start: \(error)", errno: (error as? TransportError)?.errno)
             return 1
         }
 
@@ -91,6 +99,7 @@ package struct Daemon: Sendable {
         do {
             admin = try await AdminSocket.open(
                 configuration: configuration,
+                activated: self.service.activation?.admin,
                 registry: SingleProcessAdminMethods.registry(
                     loaded: self.loaded,
                     server: server,
@@ -104,20 +113,30 @@ package struct Daemon: Sendable {
             )
         } catch {
             logger.error("cannot start", metadata: ["error": "\(error)"])
+            notifications.failed("cannot start: \(error)")
             server.beginShutdown(timeout: .zero)
             await server.run()
             return 1
         }
 
         logger.info("ready", metadata: ["threads": "\(configuration.threads)"])
+        let status: @Sendable () -> String = { "serving: \(server.connectionCount) connections" }
+        notifications.ready(status: status())
+        // The watchdog pings come from an event loop of the serving group, so a blocked loop stops them.
+        let ticker = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) {
+            _ in
+            notifications.tick(healthy: true, status: status())
+        }
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await admin.run() }
             await StopSignals.serveUntilStopped(
                 server,
                 signals: signals,
                 shutdownTimeout: configuration.shutdownTimeout,
+                notifications: notifications,
                 logger: logger
             )
+            ticker.cancel()
             admin.beginShutdown(timeout: .seconds(1))
         }
         logger.info("stopped")

@@ -36,7 +36,18 @@ public enum DaemonLauncher {
             StandardError.write("rpcd: cannot block signals: \(error)\n")
             return 1
         }
-        guard let loaded = loadConfiguration(flags: flags, program: "rpcd") else { return 2 }
+        let service: ServiceEnvironment
+        do {
+            service = try ServiceEnvironment.read()
+        } catch {
+            StandardError.write("rpcd: \(error)\n")
+            _ = try? SystemdNotifier.fromEnvironment().notify("STATUS=\(SystemdNotifier.statusLine(error.message))")
+            return 2
+        }
+        guard let loaded = loadConfiguration(flags: flags, program: "rpcd") else {
+            _ = try? service.notifier.notify("STATUS=invalid configuration")
+            return 2
+        }
         for warning in loaded.warnings {
             StandardError.write("rpcd: warning: \(warning)\n")
         }
@@ -50,11 +61,17 @@ public enum DaemonLauncher {
         let logger = Logger(label: "rpcd")
         if configuration.workers == 0 {
             return runBlocking {
-                await Daemon(loaded: loaded, levelControl: levelControl, logger: logger, methods: methods).run()
+                await Daemon(
+                    loaded: loaded,
+                    service: service,
+                    levelControl: levelControl,
+                    logger: logger,
+                    methods: methods
+                ).run()
             }
         }
         return runBlocking {
-            await MasterProcess(loaded: loaded, levelControl: levelControl, logger: logger).run()
+            await MasterProcess(loaded: loaded, service: service, levelControl: levelControl, logger: logger).run()
         }
     }
 

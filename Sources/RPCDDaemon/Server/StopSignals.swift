@@ -21,6 +21,7 @@ enum StopSignals {
         _ server: RPCServer,
         signals: SignalReceiver,
         shutdownTimeout: Duration,
+        notifications: ServiceNotifications,
         logger: Logger
     ) async {
         await withTaskGroup(of: Void.self) { group in
@@ -40,6 +41,7 @@ enum StopSignals {
                     case SIGTERM, SIGQUIT, SIGINT:
                         if !draining {
                             draining = true
+                            notifications.stopping(status: "draining")
                             // Draining starts before the signal is logged: whoever sees the log
                             // line can rely on new connections being refused.
                             server.beginShutdown(timeout: shutdownTimeout)

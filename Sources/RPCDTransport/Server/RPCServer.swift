@@ -96,8 +96,9 @@ package final class RPCServer: Sendable {
     /// Stops accepting and asks every connection to finish what it has read, then close.
     /// - Parameter timeout: how long the drain may take before every connection is closed.
     package func beginShutdown(timeout: Duration) {
-        self.logger.info("draining connections", metadata: ["connections": "\(self.registry.connectionCount)"])
+        // Listeners close first: whoever reads this line can rely on new connections being refused.
         self.registry.beginDraining()
+        self.logger.info("draining connections", metadata: ["connections": "\(self.registry.connectionCount)"])
         let registry = self.registry
         let logger = self.logger
         let deadline = self.group.next().scheduleTask(in: TimeAmount(timeout)) {

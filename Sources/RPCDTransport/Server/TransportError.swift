@@ -1,3 +1,5 @@
+internal import RPCDSystem
+
 /// A transport failure the operator must act on, such as a port already in use.
 package struct TransportError: Error, Sendable, CustomStringConvertible {
     package struct Code: Sendable, Hashable {
@@ -17,4 +19,9 @@ package struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     package var description: String { self.message }
+
+    /// The errno behind the failure when a system call caused it, for `ERRNO=` to systemd.
+    package var errno: Int32? {
+        (self.cause as? SystemCallError)?.errno.rawValue
+    }
 }

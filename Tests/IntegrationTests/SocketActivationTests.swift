@@ -1,0 +1,139 @@
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// Socket activation (DESIGN §3, §6) through `systemd-socket-activate`, which binds named sockets,
+/// waits for the first connection and then execs rpcd with `LISTEN_FDS`, `LISTEN_PID` and
+/// `LISTEN_FDNAMES`, exactly as a socket unit would.
+@Suite(.serialized) struct SocketActivationTests {
+    /// Starts `systemd-socket-activate` with `sockets` (address, fd name) in front of rpcd.
+    private static func activate(
+        _ sockets: [(address: String, name: String)],
+        environment: [String: String] = [:]
+    ) throws -> RPCDProcess {
+        let probe = try TemporaryDirectory(prefix: "rpcd-activate")
+        var variables = RPCDProcess.defaultEnvironment(directory: probe)
+        variables.merge(environment) { _, given in given }
+        var arguments: [String] = []
+        for socket in sockets {
+            arguments += ["--listen", socket.address]
+        }
+        arguments.append("--fdname=" + sockets.map(\.name).joined(separator: ":"))
+        // systemd-socket-activate passes its child only the variables named with -E.
+        for name in variables.keys.sorted() {
+            arguments += ["-E", name]
+        }
+        arguments.append(try ProductsDirectory.rpcd())
+        return try RPCDProcess(
+            environment: variables,
+            arguments: arguments,
+            executable: "/usr/bin/systemd-socket-activate"
+        )
+    }
+
+    private static func waitUntilAccepting(_ port: Int) throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while PortProbe.bindFailure(port: port) == nil {
+            guard ContinuousClock.now < deadline else {
+                throw TestSupportError(.timedOut, "systemd-socket-activate never bound port \(port)")
+            }
+            usleep(10_000)
+        }
+    }
+
+    @Test(arguments: [0, 2]) func theFirstConnectionStartsRPCDOnNamedTCPAndUnixSockets(workers: Int) throws {
+        let directory = try TemporaryDirectory(prefix: "rpcd-activate")
+        let port = try PortProbe.unusedPortBelowEphemeralRange()
+        let httpSocket = directory.file("http.sock")
+        let localSocket = directory.file("local.sock")
+        let adminSocket = directory.file("admin.sock")
+        let daemon = try Self.activate(
+            [
+                ("127.0.0.1:\(port)", "rpc"), (httpSocket, "http-local"), (localSocket, "local"),
+                (adminSocket, "admin"),
+            ],
+            environment: [
+                "RPCD_WORKERS": "\(workers)", "RPCD_ADMIN_SOCKET": adminSocket,
+                // Ignored under activation: the sockets replace RPCD_LISTEN.
+                "RPCD_LISTEN": "tcp://127.0.0.1:1",
+            ]
+        )
+        defer { daemon.kill() }
+        try Self.waitUntilAccepting(port)
+
+        // The first connection is queued by the socket and answered once rpcd has started.
+        let started = ContinuousClock.now
+        let client = try LineClient(.tcp(host: "127.0.0.1", port: port), timeout: .seconds(15))
+        try client.send(JSONRPCMessages.ping())
+        let answer = try client.readLine(timeout: .seconds(15))
+        let firstAnswer = ContinuousClock.now - started
+        #expect(answer == JSONRPCMessages.pong())
+        print("FIGURE: socket activation, first connection to first answer (workers=\(workers)): \(firstAnswer)")
+
+        let listeners = try daemon.waitUntilReady()
+        #expect(
+            Set(listeners.all.map { "\($0.role) \($0.address)" })
+                == ["ndjson 127.0.0.1:\(port)", "http \(httpSocket)", "ndjson \(localSocket)"],
+            "\(listeners)"
+        )
+        #expect(try LineClient(unixPath: localSocket).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
+        #expect(try HTTPClient(.unix(path: httpSocket)).post(JSONRPCMessages.ping()).bodyText == JSONRPCMessages.pong())
+        let status = try AdminTool(socket: adminSocket).status()
+        #expect(status.listeners.count == 3)
+
+        if workers > 0 {
+            // A reload keeps serving on the same activated sockets.
+            #expect(try AdminTool(socket: adminSocket).run(["reload"]).exitCode == 0)
+            #expect(
+                try LineClient(.tcp(host: "127.0.0.1", port: port)).call(JSONRPCMessages.ping())
+                    == JSONRPCMessages.pong()
+            )
+            #expect(try AdminTool(socket: adminSocket).status().listeners.count == 3)
+        }
+
+        #expect(daemon.signal(SIGTERM))
+        #expect(try daemon.waitForExit(timeout: .seconds(30)) == .exited(0))
+        // The socket files belong to whoever created them (the socket unit): rpcd leaves them.
+        for path in [httpSocket, localSocket, adminSocket] {
+            #expect(FileManager.default.fileExists(atPath: path), "\(path) was removed")
+        }
+    }
+
+    @Test func anAdminSocketOverTCPIsRefused() throws {
+        let port = try PortProbe.unusedPortBelowEphemeralRange()
+        let adminPort = try PortProbe.unusedPortBelowEphemeralRange()
+        let daemon = try Self.activate([("127.0.0.1:\(port)", "rpc"), ("127.0.0.1:\(adminPort)", "admin")])
+        defer { daemon.kill() }
+        try Self.waitUntilAccepting(port)
+        let client = try LineClient(.tcp(host: "127.0.0.1", port: port), timeout: .seconds(15))
+        #expect(try daemon.waitForExit() == .exited(2))
+        #expect(daemon.stderrText.contains("the admin socket (fd 4) must be a unix socket"), "\(daemon.stderrText)")
+        client.close()
+    }
+
+    @Test func socketsPassedToAnotherProcessAreIgnored() throws {
+        // An inherited LISTEN_* for some other pid is no invitation: RPCD_LISTEN is bound as usual.
+        let (daemon, listeners) = try RPCDProcess.start(
+            listen: "tcp://127.0.0.1:0",
+            environment: ["LISTEN_PID": "1", "LISTEN_FDS": "1", "LISTEN_FDNAMES": "rpc"]
+        )
+        defer { daemon.kill() }
+        #expect(listeners.all.map(\.endpoint) == ["tcp://127.0.0.1:0"])
+        #expect(try LineClient(listeners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
+    }
+
+    @Test func aDescriptorThatIsNoListeningSocketIsAConfigurationError() throws {
+        // `exec` keeps the shell's pid, so LISTEN_PID=$$ names rpcd; fd 3 is a plain file.
+        let directory = try TemporaryDirectory(prefix: "rpcd-activate")
+        let file = try directory.write("not-a-socket", "")
+        let rpcd = try ProductsDirectory.rpcd()
+        let result = try RunCommand(
+            executable: "/bin/sh",
+            arguments: ["-c", "LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=rpc exec \"$0\" 3<\"$1\"", rpcd, file],
+            environment: ["RPCD_CONFIG": "/dev/null"]
+        ).run(timeout: .seconds(10))
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(result.stderr.contains("socket fd 3 ('rpc') is not a listening stream socket"), "\(result)")
+    }
+}

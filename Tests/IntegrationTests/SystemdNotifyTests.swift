@@ -1,0 +1,137 @@
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// The master's `sd_notify` conversation (DESIGN §5, §6), against a fake `NOTIFY_SOCKET` the test
+/// binds: what is sent, when, and by which process.
+@Suite(.serialized) struct SystemdNotifyTests {
+    private static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
+    }
+
+    @Test func readyReloadingReadyStoppingComeFromTheMasterInOrder() throws {
+        let directory = try TemporaryDirectory(prefix: "rpcd-notify")
+        let notify = try NotifySocket(path: directory.file("notify.sock"))
+        let config = try directory.write("rpcd.env", "RPCD_WORKERS=2\n")
+        let daemon = try RPCDProcess(
+            environment: [
+                "NOTIFY_SOCKET": notify.path, "RPCD_CONFIG": config,
+                "RPCD_LISTEN": "tcp://127.0.0.1:0,http://127.0.0.1:0",
+            ],
+            unsetting: ["RPCD_WORKERS"]
+        )
+        defer { daemon.kill() }
+
+        let (ready, beforeReady) = try notify.receive(timeout: .seconds(10)) { $0["READY"] == "1" }
+        #expect(beforeReady.isEmpty, "nothing is announced before READY: \(beforeReady)")
+        #expect(ready.senderPID == daemon.pid)
+        #expect(ready["STATUS"]?.hasPrefix("serving: 2/2 workers ready") == true, "\(ready)")
+        // READY means serving: the ports accept and every worker is ready.
+        let listeners = try daemon.waitUntilReady()
+        #expect(try LineClient(listeners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
+        #expect(try HTTPClient(listeners.http()).post(JSONRPCMessages.ping()).bodyText == JSONRPCMessages.pong())
+        #expect(try daemon.admin.status().workers == AdminStatus.Workers(desired: 2, ready: 2))
+
+        // Workers never see systemd's variables: only the master may notify.
+        for worker in daemon.childPIDs {
+            let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)
+            #expect(!environment.contains("NOTIFY_SOCKET="), "worker \(worker) has NOTIFY_SOCKET")
+        }
+
+        // A reload: RELOADING=1 with the monotonic clock in the same datagram, then READY=1.
+        let beforeReload = Self.monotonicMicroseconds()
+        #expect(daemon.signal(SIGHUP))
+        let (reloading, _) = try notify.receive(timeout: .seconds(10)) { $0["RELOADING"] == "1" }
+        let stamp = try #require(reloading["MONOTONIC_USEC"].flatMap { UInt64($0) }, "\(reloading)")
+        #expect(stamp >= beforeReload && stamp <= Self.monotonicMicroseconds(), "\(reloading)")
+        #expect(reloading.senderPID == daemon.pid)
+        let (reloaded, _) = try notify.receive(timeout: .seconds(20)) { $0["READY"] == "1" }
+        #expect(reloaded["STATUS"]?.contains("generation 2") == true, "\(reloaded)")
+
+        // A refused reload (broken configuration) still ends in READY=1: the old config serves on.
+        _ = try directory.write("rpcd.env", "RPCD_WORKERS=banana\n")
+        let refused = try daemon.admin.run(["reload"])
+        #expect(refused.exitCode == 1, "\(refused)")
+        let (reloadingAgain, _) = try notify.receive(timeout: .seconds(10)) { $0["RELOADING"] == "1" }
+        #expect(reloadingAgain["MONOTONIC_USEC"] != nil)
+        let (readyAgain, _) = try notify.receive(timeout: .seconds(10)) { $0["READY"] == "1" }
+        #expect(readyAgain["STATUS"]?.contains("reload refused") == true, "\(readyAgain)")
+        #expect(try LineClient(listeners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
+
+        // A stop: STOPPING=1 as it begins.
+        #expect(daemon.signal(SIGTERM))
+        let (stopping, _) = try notify.receive(timeout: .seconds(10)) { $0["STOPPING"] == "1" }
+        #expect(stopping.senderPID == daemon.pid)
+        #expect(try daemon.waitForExit(timeout: .seconds(30)) == .exited(0))
+    }
+
+    @Test func watchdogPingsComeAtHalfThePeriodAndStopWhileTheMasterLoopIsBlocked() throws {
+        let directory = try TemporaryDirectory(prefix: "rpcd-notify")
+        let notify = try NotifySocket(path: directory.file("notify.sock"))
+        let daemon = try RPCDProcess(
+            environment: [
+                "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "600000", "RPCD_WORKERS": "1",
+                "RPCD_LISTEN": "tcp://127.0.0.1:0",
+            ]
+        )
+        defer { daemon.kill() }
+        _ = try notify.receive(timeout: .seconds(10)) { $0["READY"] == "1" }
+        _ = try daemon.waitUntilReady()
+
+        let pings = try notify.collect(for: .seconds(3)).filter { $0["WATCHDOG"] == "1" }
+        // 600 ms period: one ping every 300 ms (on the master's 100 ms tick), so about ten in
+        // three seconds; the bounds leave room for a loaded CI machine.
+        #expect((6...12).contains(pings.count), "\(pings.count) pings in 3 s")
+        #expect(pings.allSatisfy { $0.senderPID == daemon.pid })
+        let gaps = zip(pings.dropFirst(), pings).map { ($0.receivedAt - $1.receivedAt) / .milliseconds(1) }
+        #expect(gaps.allSatisfy { $0 >= 250 && $0 <= 600 }, "gaps between pings: \(gaps) ms")
+        for worker in daemon.childPIDs {
+            let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)
+            #expect(!environment.contains("WATCHDOG_USEC="), "worker \(worker) has WATCHDOG_USEC")
+        }
+
+        // test.freeze blocks the master's loop: the pings stop, then resume.
+        let frozen = try LineClient(unixPath: daemon.adminSocket).call(
+            JSONRPCMessages.request("test.freeze", params: #"{"seconds":2}"#)
+        )
+        #expect(frozen == JSONRPCMessages.result("2"))
+        let whileFrozen = try notify.collect(for: .milliseconds(1500))
+        #expect(whileFrozen.filter { $0["WATCHDOG"] == "1" }.isEmpty, "pinged while frozen: \(whileFrozen)")
+        let (resumed, _) = try notify.receive(timeout: .seconds(3)) { $0["WATCHDOG"] == "1" }
+        #expect(resumed.senderPID == daemon.pid)
+    }
+
+    @Test func noWatchdogPingsWhenTheWatchdogIsForAnotherProcess() throws {
+        let directory = try TemporaryDirectory(prefix: "rpcd-notify")
+        let notify = try NotifySocket(path: directory.file("notify.sock"))
+        let daemon = try RPCDProcess(
+            environment: [
+                "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "200000", "WATCHDOG_PID": "1",
+                "RPCD_WORKERS": "1", "RPCD_LISTEN": "tcp://127.0.0.1:0",
+            ]
+        )
+        defer { daemon.kill() }
+        _ = try notify.receive(timeout: .seconds(10)) { $0["READY"] == "1" }
+        let messages = try notify.collect(for: .seconds(1))
+        #expect(messages.filter { $0["WATCHDOG"] == "1" }.isEmpty, "\(messages)")
+    }
+
+    @Test func aFatalStartErrorIsReportedWithStatusAndErrno() throws {
+        let (holder, listeners) = try RPCDProcess.start(listen: "tcp://127.0.0.1:0")
+        defer { holder.kill() }
+        let taken = try listeners.ndjson()
+        let directory = try TemporaryDirectory(prefix: "rpcd-notify")
+        let notify = try NotifySocket(path: directory.file("notify.sock"))
+        let daemon = try RPCDProcess(
+            environment: ["NOTIFY_SOCKET": notify.path, "RPCD_WORKERS": "1", "RPCD_LISTEN": "tcp://\(taken)"]
+        )
+        #expect(try daemon.waitForExit() == .exited(1))
+        let message = try #require(try notify.receive(timeout: .seconds(2)))
+        #expect(message["STATUS"]?.contains("address already in use") == true, "\(message)")
+        #expect(message["ERRNO"] == "\(EADDRINUSE)", "\(message)")
+        #expect(message["READY"] == nil)
+    }
+}
