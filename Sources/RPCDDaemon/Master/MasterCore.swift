@@ -241,6 +241,8 @@ final class MasterCore: @unchecked Sendable {
     func reopenLogs() {
         do {
             try LogOutput.reopen()
+            // The first line in the new file says where it came from.
+            self.logger.info("log file reopened", metadata: ["target": "\(self.loaded.configuration.logTarget)"])
         } catch {
             self.logger.error("cannot reopen the log file", metadata: ["error": "\(error)"])
         }

@@ -22,7 +22,7 @@ struct MasterProcess: Sendable {
     func run() async -> Int32 {
         let logger = self.logger
         let configuration = self.loaded.configuration
-        let notifications = ServiceNotifications(self.service.notifier, logger: logger)
+        let notifications = ServiceNotifications(self.service, logger: logger)
         logger.info(
             "rpcd starting",
             metadata: [

@@ -66,7 +66,7 @@ struct Daemon: Sendable {
             return 1
         }
         defer { signals.cancel() }
-        let notifications = ServiceNotifications(self.service.notifier, logger: logger)
+        let notifications = ServiceNotifications(self.service, logger: logger)
         let listeners =
             self.service.activation?.listeners.map { ServerListener(adopting: $0.descriptor, as: $0.endpoint) }
             ?? configuration.listen.map(ServerListener.init(binding:))

@@ -28,15 +28,9 @@ public enum DaemonLauncher {
             // An embedding program's own executable, started by its master as a worker.
             return launchWorker(worker.identity, flags: flags.merging(worker.flags) { _, new in new }, methods: methods)
         }
-        // Before any thread exists, so every thread inherits the mask and signals reach rpcd
-        // only through its signalfd.
-        do {
-            try SignalReceiver.block(StopSignals.handled)
-        } catch {
-            StandardError.write("rpcd: cannot block signals: \(error)\n")
-            return 1
-        }
-        let service: ServiceEnvironment
+        // Everything up to serving stays on this one thread: reading systemd's variables, the
+        // configuration, the classic double fork (which must not copy a process with threads).
+        var service: ServiceEnvironment
         do {
             service = try ServiceEnvironment.read()
         } catch {
@@ -57,13 +51,50 @@ public enum DaemonLauncher {
         }
 
         let configuration = loaded.configuration
+        if configuration.daemon {
+            guard !service.notifier.isEnabled else {
+                StandardError.write(
+                    "rpcd: --daemon (RPCD_DAEMON=1) is refused under a Type=notify unit (NOTIFY_SOCKET is set): "
+                        + "the double fork would lose the main pid; systemd runs rpcd in the foreground\n"
+                )
+                return 2
+            }
+            do {
+                let keep = Set(service.activation?.descriptors ?? [])
+                service.readiness = try Daemonization.detach(keeping: keep)
+                service.mode = "daemon"
+            } catch {
+                StandardError.write("rpcd: cannot detach: \(error)\n")
+                return 1
+            }
+        }
+        // Before any thread exists (and after the daemon's signal reset), so every thread
+        // inherits the mask and signals reach rpcd only through its signalfd.
+        do {
+            try SignalReceiver.block(StopSignals.handled)
+        } catch {
+            service.report("cannot block signals: \(error)", exitCode: 1)
+            return 1
+        }
+        var pidfile: PidFile?
+        if let path = configuration.pidfile {
+            do {
+                pidfile = try PidFile(path: path)
+            } catch {
+                service.report(error.message, exitCode: 1)
+                return 1
+            }
+        }
+        defer { pidfile?.remove() }
+
         let levelControl = bootstrapLogging(configuration, worker: nil)
+        let settled = service
         let logger = Logger(label: "rpcd")
         if configuration.workers == 0 {
             return runBlocking {
                 await Daemon(
                     loaded: loaded,
-                    service: service,
+                    service: settled,
                     levelControl: levelControl,
                     logger: logger,
                     methods: methods
@@ -71,7 +102,7 @@ public enum DaemonLauncher {
             }
         }
         return runBlocking {
-            await MasterProcess(loaded: loaded, service: service, levelControl: levelControl, logger: logger).run()
+            await MasterProcess(loaded: loaded, service: settled, levelControl: levelControl, logger: logger).run()
         }
     }
 
@@ -128,7 +159,8 @@ public enum DaemonLauncher {
                 target: configuration.logTarget,
                 format: configuration.logFormat,
                 level: levelControl,
-                worker: worker
+                worker: worker,
+                detached: configuration.daemon
             )
         )
         return levelControl

@@ -52,6 +52,7 @@ enum StopSignals {
                     case SIGUSR1:
                         do {
                             try LogOutput.reopen()
+                            logger.info("log file reopened")
                         } catch {
                             logger.error("cannot reopen the log file", metadata: ["error": "\(error)"])
                         }

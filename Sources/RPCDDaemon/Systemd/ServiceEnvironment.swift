@@ -15,8 +15,21 @@ struct ServiceEnvironment: Sendable {
     var notifier: SystemdNotifier
     /// The listeners and admin socket systemd passed; `nil` without socket activation.
     var activation: SocketActivation?
+    /// In classic daemon mode, the pipe to the original process waiting for the daemon to serve.
+    var readiness: ReadinessPipe?
 
     static let foreground = ServiceEnvironment(mode: "foreground", notifier: .disabled, activation: nil)
+
+    /// Reports a start-up failure where someone will see it: the waiting original process in
+    /// daemon mode, else stderr; and systemd's status line.
+    func report(_ message: String, exitCode: Int32) {
+        if let readiness = self.readiness {
+            readiness.failed(message, exitCode: exitCode)
+        } else {
+            StandardError.write("rpcd: \(message)\n")
+        }
+        _ = try? self.notifier.notify("STATUS=\(SystemdNotifier.statusLine(message))")
+    }
 }
 
 /// Socket-activated sockets sorted by role, from their `FileDescriptorName=` (DESIGN §3):
@@ -32,6 +45,11 @@ struct SocketActivation: Sendable {
     var listeners: [Listener] = []
     /// The admin socket and its path.
     var admin: (descriptor: Int32, path: String)?
+
+    /// Every passed descriptor.
+    var descriptors: [Int32] {
+        self.listeners.map(\.descriptor) + (self.admin.map { [$0.descriptor] } ?? [])
+    }
 
     /// Sorts `sockets` by role.
     /// - Throws: `ActivationError` for an admin socket that is not a unix socket (its access

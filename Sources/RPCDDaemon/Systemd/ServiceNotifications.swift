@@ -3,7 +3,8 @@ internal import RPCDSystem
 internal import Synchronization
 
 /// The master's side of the `sd_notify` protocol (DESIGN §6): READY, STATUS, RELOADING,
-/// STOPPING, fatal errors, and the watchdog ping, paced and sent only while healthy.
+/// STOPPING, fatal errors, and the watchdog ping, paced and sent only while healthy; and, in
+/// classic daemon mode, the same READY or failure through the readiness pipe.
 ///
 /// Every call is a no-op when rpcd does not run under a `Type=notify` unit. A failed send is
 /// logged once; the service manager's verdict (a start timeout) says the rest.
@@ -16,22 +17,26 @@ final class ServiceNotifications: Sendable {
     }
 
     private let notifier: SystemdNotifier
+    private let readiness: ReadinessPipe?
     private let logger: Logger
     private let state = Mutex(State())
 
     /// How often a changed `STATUS=` is sent at most.
     static let statusInterval: Duration = .seconds(1)
 
-    init(_ notifier: SystemdNotifier, logger: Logger) {
-        self.notifier = notifier
+    init(_ service: ServiceEnvironment, logger: Logger) {
+        self.notifier = service.notifier
+        self.readiness = service.readiness
         self.logger = logger
     }
 
     /// The watchdog period, when systemd asked for pings.
     var watchdogTimeout: Duration? { self.notifier.watchdogTimeout }
 
-    /// Serving: listeners accept, the admin socket is up, the first workers are ready.
+    /// Serving: listeners accept, the admin socket is up, the first workers are ready. In
+    /// classic daemon mode the waiting original process exits 0 at the first one.
     func ready(status: String) {
+        self.readiness?.ready()
         self.remember(status)
         self.send("READY=1\nSTATUS=\(SystemdNotifier.statusLine(status))")
     }
@@ -49,6 +54,7 @@ final class ServiceNotifications: Sendable {
     /// The process is about to exit with an error: the status line and errno appear in
     /// `systemctl status`.
     func failed(_ message: String, errno: Int32? = nil) {
+        self.readiness?.failed(message, exitCode: 1)
         var state = "STATUS=\(SystemdNotifier.statusLine(message))"
         if let errno {
             state += "\nERRNO=\(errno)"
