@@ -1,6 +1,6 @@
 internal import CLinux
-package import SystemPackage
 internal import Synchronization
+package import SystemPackage
 
 #if canImport(Glibc)
 internal import Glibc
