@@ -21,8 +21,7 @@ import Testing
 
         deinit {
             if let pid = self.pid, ProcessTable.isAlive(pid) {
-                kill(pid, SIGKILL)
-                _ = ProcessTable.waitUntilGone([pid], timeout: .seconds(5))
+                ProcessTable.killAndReap(pid)
             }
         }
 
@@ -42,7 +41,10 @@ import Testing
             )
             .run(timeout: .seconds(20))
             if result.exitCode == 0 {
-                self.pid = try #require(Self.readPID(self.pidfile))
+                guard let pid = Self.readPID(self.pidfile) else {
+                    throw TestSupportError(.protocolViolation, "rpcd --daemon exited 0 without a pidfile")
+                }
+                self.pid = pid
             }
             return result
         }
@@ -130,8 +132,7 @@ import Testing
         let daemon = try Detached()
         #expect(try daemon.start(listen: "tcp://127.0.0.1:0").exitCode == 0)
         let first = try #require(daemon.pid)
-        kill(first, SIGKILL)
-        #expect(ProcessTable.waitUntilGone([first], timeout: .seconds(5)).isEmpty)
+        #expect(ProcessTable.killAndReap(first))
         #expect(Detached.readPID(daemon.pidfile) == first, "a killed daemon leaves its pidfile")
 
         let again = try daemon.start(listen: "tcp://127.0.0.1:0")

@@ -171,7 +171,7 @@ import Testing
         try daemon.waitForLog(after: mark) {
             $0.message == "worker spawned" && $0.level == "debug" && $0["worker"] == nil
         }
-        // The new worker logs its own "worker ready" at debug level: it got the live level too.
+        // The new worker logs its own "worker starting" at debug level: it got the live level too.
         try daemon.waitForLog(after: mark) { $0.level == "debug" && $0["pid"] == ready["worker.pid"] }
 
         // Back to info: quiet again.

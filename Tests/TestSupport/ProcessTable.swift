@@ -63,6 +63,25 @@ public enum ProcessTable {
         return threads > 1
     }
 
+    /// Kills `pid` with SIGKILL and waits until it is gone; when the test process itself adopted
+    /// it (a detached daemon reparents to the nearest subreaper, which a test runner may be), it
+    /// is reaped too, so that its pid no longer names a zombie "rpcd" to tools like
+    /// start-stop-daemon.
+    /// - Returns: whether it is gone within `timeout`.
+    @discardableResult
+    public static func killAndReap(_ pid: Int32, timeout: Duration = .seconds(5)) -> Bool {
+        kill(pid, SIGKILL)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            // Reaps it when it is ours; otherwise its parent does, and /proc forgets it.
+            if waitpid(pid, nil, WNOHANG) == pid || self.state(of: pid) == nil {
+                return true
+            }
+            usleep(10_000)
+        }
+        return false
+    }
+
     /// Waits until none of `pids` runs, polling `/proc` (the processes are not the test's children,
     /// so there is nothing to wait on).
     /// - Returns: the pids still running when `timeout` passed (empty when all are gone).

@@ -28,6 +28,10 @@ public enum DaemonLauncher {
             // An embedding program's own executable, started by its master as a worker.
             return launchWorker(worker.identity, flags: flags.merging(worker.flags) { _, new in new }, methods: methods)
         }
+        // SIGABRT kills, as the watchdog and the master's hung-worker handling expect: Swift's
+        // crash backtracer would catch it, and where it cannot run (a sandbox with
+        // MemoryDenyWriteExecute=yes) it lets the process carry on.
+        signal(SIGABRT, SIG_DFL)
         // Everything up to serving stays on this one thread: reading systemd's variables, the
         // configuration, the classic double fork (which must not copy a process with threads).
         var service: ServiceEnvironment
@@ -113,6 +117,7 @@ public enum DaemonLauncher {
         flags: [String: String] = [:],
         methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
     ) -> Int32 {
+        signal(SIGABRT, SIG_DFL)
         // Workers are spawned from /proc/self/exe, which the kernel would otherwise name "exe".
         try? ProcessControl.setName("rpcd-worker")
         // The master alone decides what terminal signals mean; SIGTERM (drain) is read from a

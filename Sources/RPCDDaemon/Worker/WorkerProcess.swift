@@ -54,6 +54,10 @@ struct WorkerProcess: Sendable {
     private func serve(group: MultiThreadedEventLoopGroup, signals: SignalReceiver) async -> Int32 {
         let logger = self.logger
         let configuration = self.configuration
+        logger.debug(
+            "worker starting",
+            metadata: ["generation": "\(self.identity.generation)", "listeners": "\(self.identity.listeners)"]
+        )
         var listeners: [ServerListener] = []
         for (index, text) in self.identity.listeners.enumerated() {
             guard let endpoint = try? ListenEndpoint.parse(text) else {
@@ -128,7 +132,13 @@ struct WorkerProcess: Sendable {
         // handler's subprocess) must inherit none of it, least of all a listening socket.
         DescriptorFlags.setCloseOnExecOnAll(from: 3)
         control.sendControl(.ready)
-        logger.debug("worker ready", metadata: ["generation": "\(self.identity.generation)"])
+        logger.info(
+            "serving",
+            metadata: [
+                "generation": "\(self.identity.generation)", "listeners": "\(listeners.count)",
+                "threads": "\(configuration.threads)",
+            ]
+        )
 
         let heartbeat = WorkerHeartbeat(group: group, control: control, server: server, dispatcher: dispatcher)
         heartbeat.start()

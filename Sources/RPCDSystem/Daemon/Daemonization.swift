@@ -1,6 +1,6 @@
 internal import CLinux
 internal import Synchronization
-package import SystemPackage
+internal import SystemPackage
 
 #if canImport(Glibc)
 internal import Glibc

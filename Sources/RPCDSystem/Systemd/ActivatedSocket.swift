@@ -1,6 +1,6 @@
 internal import CLinux
 internal import CSystemd
-package import SystemPackage
+internal import SystemPackage
 
 #if canImport(Glibc)
 internal import Glibc

@@ -1,5 +1,5 @@
 internal import CSystemd
-package import SystemPackage
+internal import SystemPackage
 
 #if canImport(Glibc)
 internal import Glibc
