@@ -12,6 +12,15 @@ import Testing
         return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
     }
 
+    private static func expectNoWorker(of daemon: RPCDProcess, has variable: String) throws {
+        let workers = daemon.childPIDs
+        #expect(!workers.isEmpty)
+        for worker in workers {
+            let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)
+            #expect(!environment.split(separator: "\0").contains { $0.hasPrefix("\(variable)=") }, "worker \(worker)")
+        }
+    }
+
     @Test func readyReloadingReadyStoppingComeFromTheMasterInOrder() throws {
         let directory = try TemporaryDirectory(prefix: "rpcd-notify")
         let notify = try NotifySocket(path: directory.file("notify.sock"))
@@ -36,10 +45,7 @@ import Testing
         #expect(try daemon.admin.status().workers == AdminStatus.Workers(desired: 2, ready: 2))
 
         // Workers never see systemd's variables: only the master may notify.
-        for worker in daemon.childPIDs {
-            let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)
-            #expect(!environment.contains("NOTIFY_SOCKET="), "worker \(worker) has NOTIFY_SOCKET")
-        }
+        try Self.expectNoWorker(of: daemon, has: "NOTIFY_SOCKET")
 
         // A reload: RELOADING=1 with the monotonic clock in the same datagram, then READY=1.
         let beforeReload = Self.monotonicMicroseconds()
@@ -88,10 +94,7 @@ import Testing
         #expect(pings.allSatisfy { $0.senderPID == daemon.pid })
         let gaps = zip(pings.dropFirst(), pings).map { ($0.receivedAt - $1.receivedAt) / .milliseconds(1) }
         #expect(gaps.allSatisfy { $0 >= 250 && $0 <= 600 }, "gaps between pings: \(gaps) ms")
-        for worker in daemon.childPIDs {
-            let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)
-            #expect(!environment.contains("WATCHDOG_USEC="), "worker \(worker) has WATCHDOG_USEC")
-        }
+        try Self.expectNoWorker(of: daemon, has: "WATCHDOG_USEC")
 
         // test.freeze blocks the master's loop: the pings stop, then resume.
         let frozen = try LineClient(unixPath: daemon.adminSocket).call(

@@ -179,6 +179,11 @@ final class MasterCore: @unchecked Sendable {
             promise.fail(JSONRPCError.applicationError("a reload or stop is already under way"))
             return
         }
+        guard self.announcedReady else {
+            // systemd would read RELOADING=1 and READY=1 as the end of the start-up.
+            promise.fail(JSONRPCError.applicationError("still starting: reload once rpcd is ready"))
+            return
+        }
         let startedAt = ContinuousClock.now
         self.notifications.reloading()
         let next: LoadedConfiguration
@@ -398,12 +403,17 @@ final class MasterCore: @unchecked Sendable {
     /// the exit and signal), which would delay the replacement far past its 100 ms budget.
     ///
     /// The live log level goes in too: it may have been changed at run time, and a worker must
-    /// start at it, not learn it after its first lines.
+    /// start at it, not learn it after its first lines. So does daemon mode, which decides
+    /// where `RPCD_LOG_TARGET=auto` writes.
     func workerEnvironment() -> [String: String] {
         var environment = ProcessFacts.environment.filter { key, _ in
             !key.hasPrefix("LISTEN_") && !key.hasPrefix("WATCHDOG_") && key != "NOTIFY_SOCKET"
         }
         environment["RPCD_LOG_LEVEL"] = self.levelControl.level.rawValue
+        if self.loaded.configuration.daemon {
+            // Workers log as a daemon does too (stderr is /dev/null): `auto` means journald or syslog.
+            environment["RPCD_DAEMON"] = "1"
+        }
         if environment["SWIFT_BACKTRACE"] == nil {
             environment["SWIFT_BACKTRACE"] = "enable=no"
         }
