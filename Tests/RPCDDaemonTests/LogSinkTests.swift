@@ -160,6 +160,20 @@ struct LogSinkTests {
         #expect(sink.target == .syslog)
     }
 
+    @Test("auto: stderr in the foreground, journald or syslog as a daemon")
+    func autoTarget() throws {
+        // Here stderr is no journal stream (JOURNAL_STREAM names nothing of the test runner's).
+        let foreground = try LogSink(target: .auto, format: .text, level: LogLevelControl(.info))
+        #expect(foreground.destinationName == "stderr")
+        let daemon = try LogSink(target: .auto, format: .text, level: LogLevelControl(.info), detached: true)
+        let journaldRuns = FileManager.default.fileExists(atPath: "/run/systemd/journal/socket")
+        #expect(daemon.destinationName == (journaldRuns ? "journald" : "syslog"))
+        let journald = try LogSink(target: .journald, format: .text, level: LogLevelControl(.info))
+        #expect(journald.destinationName == "journald")
+        // Without journald a record falls back to stderr instead of vanishing.
+        Self.logger(journald).info("rpcd unit test: journald record")
+    }
+
     @Test("records are appended to an existing file")
     func appends() throws {
         let directory = try TemporaryDirectory()
