@@ -194,7 +194,7 @@ public final class Dispatcher: Sendable {
             self.counters.recordError()
             return .reply(Self.response(.failure(error), id: call.id, message: message))
         }
-        guard let handler = handlers[call.method] else {
+        guard let handler = self.handler(for: call.method, context: context) else {
             self.counters.recordError()
             if call.isNotification { return .noReply }
             return .reply(Self.response(.failure(.methodNotFound(call.method)), id: call.id, message: message))
@@ -234,6 +234,24 @@ public final class Dispatcher: Sendable {
         }
     }
 
+    /// The handler for `method`, or one answering -32001 while the connection has yet to authenticate.
+    private func handler(for method: String, context: RequestContext) -> MethodHandler? {
+        if let authentication = context.authentication, method != ConnectionAuthentication.methodName,
+            !authentication.isAuthenticated
+        {
+            return Self.authenticationRequired
+        }
+        return self.handlers[method]
+    }
+
+    private static let authenticationRequired = MethodHandler.sync { _, _ in
+        throw JSONRPCError(
+            code: JSONRPCErrorCode.unauthorized,
+            message: "Unauthorized",
+            data: .string("call \(ConnectionAuthentication.methodName) with the token first")
+        )
+    }
+
     private static func response(
         _ outcome: Result<JSONValue, JSONRPCError>,
         id: ParsedCall.ID,
@@ -271,7 +289,7 @@ public final class Dispatcher: Sendable {
         resolved.reserveCapacity(calls.count)
         var hasAsync = false
         for call in calls {
-            let handler = call.error == nil ? handlers[call.method] : nil
+            let handler = call.error == nil ? self.handler(for: call.method, context: context) : nil
             if case .async = handler { hasAsync = true }
             resolved.append(handler)
         }

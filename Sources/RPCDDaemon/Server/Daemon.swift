@@ -39,7 +39,7 @@ struct Daemon: Sendable {
         logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "\(self.service.mode)"])
 
         let dispatcher = Dispatcher(
-            registry: Self.makeRegistry(configuration, methods: self.methods),
+            registry: Self.makeRegistry(configuration, logger: logger, methods: self.methods),
             limits: Self.dispatchLimits(configuration),
             serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
         )
@@ -70,10 +70,18 @@ struct Daemon: Sendable {
         let listeners =
             self.service.activation?.listeners.map { ServerListener(adopting: $0.descriptor, as: $0.endpoint) }
             ?? configuration.listen.map(ServerListener.init(binding:))
+        let limits: TransportLimits
+        do {
+            limits = try Self.transportLimits(configuration)
+        } catch {
+            logger.error("cannot start", metadata: ["error": "\(error)"])
+            notifications.failed("cannot start: \(error)")
+            return 2
+        }
         let server = RPCServer(
             listeners: listeners,
             dispatcher: dispatcher,
-            limits: Self.transportLimits(configuration),
+            limits: limits,
             group: group,
             logger: logger
         )
@@ -145,10 +153,12 @@ struct Daemon: Sendable {
 
     static func makeRegistry(
         _ configuration: DaemonConfiguration,
+        logger: Logger,
         methods: (inout MethodRegistry) -> Void
     ) -> MethodRegistry {
         var registry = MethodRegistry()
         BuiltinMethods.register(into: &registry)
+        AuthenticationMethod.register(into: &registry, logger: logger)
         if configuration.testMethods {
             TestMethods.register(into: &registry)
         }
@@ -164,11 +174,19 @@ struct Daemon: Sendable {
         )
     }
 
-    static func transportLimits(_ configuration: DaemonConfiguration) -> TransportLimits {
+    /// The transport's limits, with the token of `RPCD_AUTH_TOKEN_FILE` read now.
+    /// - Throws: `AuthenticationTokenError` when a configured token file cannot be read: rpcd
+    ///   never serves without the authentication it was told to require.
+    static func transportLimits(
+        _ configuration: DaemonConfiguration
+    ) throws(AuthenticationTokenError)
+        -> TransportLimits
+    {
         TransportLimits(
             maxRequestBytes: configuration.maxRequestBytes,
             maxConnections: configuration.maxConnections,
-            idleTimeout: TimeAmount(configuration.idleTimeout)
+            idleTimeout: TimeAmount(configuration.idleTimeout),
+            authenticationToken: try configuration.authTokenFile.map(AuthenticationMethod.readToken)
         )
     }
 }

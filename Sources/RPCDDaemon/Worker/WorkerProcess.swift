@@ -67,14 +67,21 @@ struct WorkerProcess: Sendable {
             listeners.append(ServerListener(adopting: WorkerIdentity.firstListenerFD + Int32(index), as: endpoint))
         }
         let dispatcher = Dispatcher(
-            registry: Daemon.makeRegistry(configuration, methods: self.methods),
+            registry: Daemon.makeRegistry(configuration, logger: logger, methods: self.methods),
             limits: Daemon.dispatchLimits(configuration),
             serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
         )
+        let limits: TransportLimits
+        do {
+            limits = try Daemon.transportLimits(configuration)
+        } catch {
+            logger.error("cannot start", metadata: ["error": "\(error)"])
+            return 2
+        }
         let server = RPCServer(
             listeners: listeners,
             dispatcher: dispatcher,
-            limits: Daemon.transportLimits(configuration),
+            limits: limits,
             group: group,
             logger: logger
         )

@@ -23,7 +23,9 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         case discarding
         /// A probe whose answer is written when the request ends.
         case probe(HTTPRequestHead, HTTPResponseStatus, String)
-        /// An async call runs; its response is written when it completes.
+        /// A POST without the right bearer token: its body is dropped, then 401 after a delay.
+        case unauthorized(HTTPRequestHead)
+        /// An async call runs (or a refusal waits out its delay); the response is written then.
         case waiting
     }
 
@@ -33,6 +35,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     private let calls: PendingCallRunner
     private let logger: Logger
     private var requestContext: RequestContext
+    /// Set when POSTs need `Authorization: Bearer TOKEN` (`RPCD_AUTH_TOKEN_FILE`, TCP only).
+    private var authentication: ConnectionAuthentication?
     private var state = State.idle
     private var queued: [HTTPServerRequestPart] = []
     private var needsFlush = false
@@ -63,6 +67,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.requestContext.peer = context.channel.remoteAddress?.description
+        self.authentication = self.limits.authentication(for: context.channel)
         context.fireChannelActive()
     }
 
@@ -159,6 +164,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         case .head(let head):
             self.receivedHead(head, context: context)
         case .body(var chunk):
+            // Anything but a body being collected (a refused request's included) is dropped.
             guard case .receiving(let head, var body) = self.state else { return }
             let received = (body?.readableBytes ?? 0) + chunk.readableBytes
             if received > self.limits.maxRequestBytes {
@@ -179,6 +185,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             case .probe(let head, let status, let text):
                 self.state = .idle
                 self.respond(head, status: status, text: text, context: context)
+            case .unauthorized(let head):
+                self.refuseUnauthorized(head, context: context)
             case .discarding:
                 self.state = .idle
             case .idle, .waiting:
@@ -211,6 +219,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
                 allow: true,
                 context: context
             )
+            return
+        }
+        if let authentication = self.authentication, !Self.presentsToken(head, to: authentication) {
+            self.state = .unauthorized(head)
             return
         }
         if let contentType = head.headers.first(name: "content-type"), !Self.isJSON(contentType) {
@@ -267,6 +279,55 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         guard !self.closed else { return }
         self.state = .idle
         self.respond(head, json: response, context: context)
+        self.resumeAfterWaiting(context: context)
+    }
+
+    /// Whether the request carries `Authorization: Bearer TOKEN` with the right token.
+    private static func presentsToken(_ head: HTTPRequestHead, to authentication: ConnectionAuthentication) -> Bool {
+        guard let value = head.headers.first(name: "authorization") else {
+            return false
+        }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            return false
+        }
+        return authentication.attempt(String(parts[1]))
+    }
+
+    /// Answers 401 after a delay (which slows down guessing) and logs the attempt; requests
+    /// pipelined behind it wait, as behind an async call.
+    private func refuseUnauthorized(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        self.state = .waiting
+        self.logger.warning(
+            "authentication failed",
+            metadata: [
+                "peer": "\(self.requestContext.peer ?? "?")", "transport": "http",
+                "reason": "\(head.headers.contains(name: "authorization") ? "wrong token" : "no bearer token")",
+            ]
+        )
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: Self.failureDelay) {
+            let (handler, context) = bound.value
+            guard !handler.closed else { return }
+            handler.state = .idle
+            handler.writeResponse(
+                status: .unauthorized,
+                contentType: "application/json",
+                body: Dispatcher.errorResponse(.unauthorized),
+                keepAlive: head.isKeepAlive,
+                version: head.version,
+                bearerChallenge: true,
+                context: context
+            )
+            handler.resumeAfterWaiting(context: context)
+        }
+    }
+
+    /// How long a failed authentication waits before it is answered.
+    static let failureDelay: TimeAmount = .milliseconds(250)
+
+    /// After a response that kept the connection waiting: replays what arrived meanwhile.
+    private func resumeAfterWaiting(context: ChannelHandlerContext) {
         // Replay what arrived meanwhile, until a request goes async again.
         while !self.queued.isEmpty, !self.closed {
             if case .waiting = self.state { break }
@@ -335,6 +396,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         version: HTTPVersion,
         allow: Bool = false,
         headOnly: Bool = false,
+        bearerChallenge: Bool = false,
         context: ChannelHandlerContext
     ) {
         // While closing, only the last response already read says `Connection: close`.
@@ -367,6 +429,9 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         }
         if allow {
             buffer.writeString("allow: POST\r\n")
+        }
+        if bearerChallenge {
+            buffer.writeString("www-authenticate: Bearer realm=\"rpcd\"\r\n")
         }
         if !keepAlive {
             buffer.writeString("connection: close\r\n")
@@ -404,7 +469,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         switch self.state {
         case .waiting:
             return
-        case .receiving, .discarding, .probe:
+        case .receiving, .discarding, .probe, .unauthorized:
             // Mid-request: wait for the rest, unless the client can no longer send it.
             guard self.inputClosed else { return }
         case .idle:

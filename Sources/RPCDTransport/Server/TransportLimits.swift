@@ -1,3 +1,4 @@
+internal import JSONRPC
 package import NIOCore
 
 /// The limits a transport enforces on every connection.
@@ -10,16 +11,33 @@ package struct TransportLimits: Sendable {
     package var idleTimeout: TimeAmount
     /// Async calls one stream connection may have running before reading from it pauses.
     package var maxInFlightPerConnection: Int
+    /// The bearer token TCP connections must present (`RPCD_AUTH_TOKEN_FILE`): HTTP in an
+    /// `Authorization` header, stream connections through `rpc.authenticate`. Unix sockets,
+    /// guarded by file permissions, need none. `nil`: no authentication.
+    package var authenticationToken: [UInt8]?
 
     package init(
         maxRequestBytes: Int = 5 * 1024 * 1024,
         maxConnections: Int = 4096,
         idleTimeout: TimeAmount = .seconds(300),
-        maxInFlightPerConnection: Int = 1024
+        maxInFlightPerConnection: Int = 1024,
+        authenticationToken: [UInt8]? = nil
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.maxInFlightPerConnection = maxInFlightPerConnection
+        self.authenticationToken = authenticationToken
+    }
+
+    /// The authentication state for a new connection on `channel`, or nil when it needs none.
+    func authentication(for channel: any Channel) -> ConnectionAuthentication? {
+        guard let token = self.authenticationToken else {
+            return nil
+        }
+        if case .unixDomainSocket = channel.localAddress {
+            return nil
+        }
+        return ConnectionAuthentication(token: token)
     }
 }

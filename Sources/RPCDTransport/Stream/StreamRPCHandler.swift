@@ -53,6 +53,7 @@ final class StreamRPCHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.requestContext.peer = context.channel.remoteAddress?.description
+        self.requestContext.authentication = self.limits.authentication(for: context.channel)
         if case .unixDomainSocket = context.channel.localAddress,
             let provider = context.channel as? any SocketOptionProvider
         {
@@ -173,6 +174,15 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         if let response {
             self.write(response, context: context)
             self.flushIfNeeded(context: context)
+        }
+        if let authentication = self.requestContext.authentication, authentication.shouldClose, !self.draining {
+            // rpc.authenticate failed once too often (it answers failures after a delay, so
+            // asynchronously): the connection ends after this answer.
+            self.logger.warning(
+                "closing connection after failed authentications",
+                metadata: ["peer": "\(self.requestContext.peer ?? "?")", "failures": "\(authentication.failures)"]
+            )
+            self.draining = true
         }
         if self.readHeld, !self.draining, self.inFlight < self.limits.maxInFlightPerConnection {
             self.readHeld = false

@@ -1,0 +1,61 @@
+internal import Synchronization
+
+/// The authentication state of one connection that must present a token before its calls run
+/// (DESIGN §9, `RPCD_AUTH_TOKEN_FILE` on TCP stream listeners).
+///
+/// Until `rpc.authenticate` succeeds, the dispatcher answers every other call with -32001.
+/// The transport closes the connection once ``shouldClose`` says so (the third failure).
+public final class ConnectionAuthentication: Sendable {
+    /// The method that presents the token: `{"token": "..."}`, result `true`.
+    public static let methodName = "rpc.authenticate"
+    /// Failed attempts after which the connection is closed.
+    public static let maximumFailures = 3
+
+    private struct State {
+        var authenticated = false
+        var failures = 0
+    }
+
+    private let token: [UInt8]
+    private let state = Mutex(State())
+
+    /// Creates the state for a connection that must present `token`.
+    public init(token: [UInt8]) {
+        self.token = token
+    }
+
+    /// Whether the connection has presented the token.
+    public var isAuthenticated: Bool { self.state.withLock { $0.authenticated } }
+
+    /// The failed attempts so far.
+    public var failures: Int { self.state.withLock { $0.failures } }
+
+    /// Whether the connection has failed too often and must be closed after this answer.
+    public var shouldClose: Bool { self.failures >= Self.maximumFailures }
+
+    /// Checks a presented token in constant time (the comparison does not stop at the first
+    /// differing byte, so its duration does not reveal how much of a guess was right).
+    /// - Returns: whether it matched; the connection is authenticated from then on.
+    public func attempt(_ presented: String) -> Bool {
+        let matches = Self.constantTimeEqual(Array(presented.utf8), self.token)
+        self.state.withLock { state in
+            if matches {
+                state.authenticated = true
+            } else {
+                state.failures += 1
+            }
+        }
+        return matches
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        let length = max(a.count, b.count)
+        for index in 0..<length {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+}
