@@ -1,0 +1,69 @@
+import Testing
+
+@testable import JSONRPC
+
+@Suite struct ConnectionAuthenticationTests {
+    private static func dispatcher() -> Dispatcher {
+        var registry = specRegistry()
+        // Stands in for the daemon's method: it only flips the connection's state.
+        registry.register(ConnectionAuthentication.methodName) { params, context in
+            guard case .named(let object) = params, case .string(let token)? = object["token"] else {
+                throw JSONRPCError.invalidParams("token")
+            }
+            guard context.authentication?.attempt(token) ?? true else { throw JSONRPCError.unauthorized }
+            return .bool(true)
+        }
+        return Dispatcher(registry: registry)
+    }
+
+    private static func respond(_ dispatcher: Dispatcher, _ text: String, _ context: RequestContext) -> String? {
+        switch dispatcher.dispatch(Array(text.utf8), context: context) {
+        case .noReply: return nil
+        case .reply(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .pending: return "pending"
+        }
+    }
+
+    @Test func callsBeforeAuthenticationGetUnauthorizedSinglesAndBatchesAlike() {
+        let dispatcher = Self.dispatcher()
+        var context = RequestContext(transport: "ndjson")
+        let authentication = ConnectionAuthentication(token: Array("t0ken".utf8))
+        context.authentication = authentication
+
+        let single = Self.respond(dispatcher, #"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#, context)
+        #expect(single?.contains(#""code":-32001"#) == true, "\(single ?? "nil")")
+        // A notification gets nothing, and does not run.
+        #expect(Self.respond(dispatcher, #"{"jsonrpc":"2.0","method":"sum","params":[1]}"#, context) == nil)
+        let batch = Self.respond(
+            dispatcher,
+            #"[{"jsonrpc":"2.0","method":"sum","params":[1],"id":1},{"jsonrpc":"2.0","method":"nope","id":2}]"#,
+            context
+        )
+        #expect(batch?.split(separator: "-32001", omittingEmptySubsequences: false).count == 3, "\(batch ?? "nil")")
+
+        let wrong = #"{"jsonrpc":"2.0","method":"rpc.authenticate","params":{"token":"t0ke"},"id":3}"#
+        #expect(Self.respond(dispatcher, wrong, context)?.contains("-32001") == true)
+        #expect(authentication.failures == 1 && !authentication.shouldClose)
+        let right = #"{"jsonrpc":"2.0","method":"rpc.authenticate","params":{"token":"t0ken"},"id":4}"#
+        #expect(Self.respond(dispatcher, right, context) == #"{"jsonrpc":"2.0","result":true,"id":4}"#)
+        #expect(
+            Self.respond(dispatcher, #"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":5}"#, context)
+                == #"{"jsonrpc":"2.0","result":3,"id":5}"#
+        )
+    }
+
+    @Test func theThirdFailureMeansClose() {
+        let authentication = ConnectionAuthentication(token: Array("abc".utf8))
+        for guess in ["", "ab", "abcd"] {
+            #expect(!authentication.attempt(guess))
+        }
+        #expect(authentication.shouldClose)
+    }
+
+    @Test(arguments: [
+        ("abc", "abc", true), ("abc", "abd", false), ("abc", "ab", false), ("", "", true), ("a", "", false),
+    ])
+    func constantTimeComparison(a: String, b: String, equal: Bool) {
+        #expect(ConnectionAuthentication.constantTimeEqual(Array(a.utf8), Array(b.utf8)) == equal)
+    }
+}
