@@ -58,15 +58,16 @@ struct Daemon: Sendable {
 
         // Created before binding, so a signal sent the moment rpcd is reachable is not lost: it
         // stays pending (blocked since launch) until the receiver reads it.
+        let notifications = ServiceNotifications(self.service, logger: logger)
         let signals: SignalReceiver
         do {
             signals = try SignalReceiver(StopSignals.handled)
         } catch {
             logger.error("cannot receive signals", metadata: ["error": "\(error)"])
+            notifications.failed("cannot receive signals: \(error)", errno: error.errno.rawValue)
             return 1
         }
         defer { signals.cancel() }
-        let notifications = ServiceNotifications(self.service, logger: logger)
         let listeners =
             self.service.activation?.listeners.map { ServerListener(adopting: $0.descriptor, as: $0.endpoint) }
             ?? configuration.listen.map(ServerListener.init(binding:))

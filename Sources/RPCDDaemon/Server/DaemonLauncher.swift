@@ -11,7 +11,8 @@ internal import Glibc
 /// The synchronous entry point behind the `rpcd` executable.
 ///
 /// It stays synchronous up to the point where the daemon starts serving, so that process-level
-/// steps (validation, later the classic double fork) happen before any thread exists.
+/// steps (systemd's variables, validation, the classic double fork, the signal mask) happen
+/// before any thread exists.
 public enum DaemonLauncher {
     /// Loads and validates the configuration, then either reports it (`checkOnly`) or runs the daemon.
     /// - Parameters:
