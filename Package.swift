@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCDDaemonTests",
-            dependencies: ["RPCDDaemon", "RPCDTransport", "TestSupport"],
+            dependencies: ["JSONRPC", "RPCDDaemon", "RPCDTransport", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),

@@ -14,6 +14,8 @@ enum ControlMessage: Sendable, Equatable {
     case logLevel(String)
     /// Master → worker: reopen the log file.
     case reopenLogs
+    /// Master → worker, every second: the service-wide `GET /metrics` text to serve.
+    case metrics(String)
 
     /// How often a healthy worker reports.
     static let heartbeatInterval: Duration = .milliseconds(500)
@@ -41,6 +43,8 @@ enum ControlMessage: Sendable, Equatable {
             value = ["type": "log_level", "level": .string(level)]
         case .reopenLogs:
             value = ["type": "reopen_logs"]
+        case .metrics(let text):
+            value = ["type": "metrics", "text": .string(text)]
         }
         return JSONWriter.serialize(value)
     }
@@ -80,6 +84,9 @@ enum ControlMessage: Sendable, Equatable {
             self = .logLevel(level)
         case "reopen_logs":
             self = .reopenLogs
+        case "metrics":
+            guard case .string(let text)? = object["text"] else { return nil }
+            self = .metrics(text)
         default:
             return nil
         }

@@ -37,6 +37,7 @@ final class MasterCore: @unchecked Sendable {
     private var methodStatistics: [Int32: [String: MethodStatisticsSnapshot]] = [:]
     private var exitedMethodStatistics: [String: MethodStatisticsSnapshot] = [:]
     private var ticker: RepeatedTask?
+    private var ticks = 0
 
     /// Completes when a stop has begun and every worker has exited.
     var stopped: EventLoopFuture<Void> { self.stopPromise.futureResult }
@@ -77,12 +78,33 @@ final class MasterCore: @unchecked Sendable {
             [self] _ in
             self.reapChildren()
             self.perform(self.table.tick(at: .now))
+            self.ticks += 1
+            if self.ticks % 10 == 0 {
+                self.publishMetrics()
+            }
             // From this loop on purpose: a blocked master loop stops the pings, and systemd
             // restarts the service. Workers count too: with none ready nothing is served.
             self.notifications.tick(
                 healthy: self.announcedReady && (self.table.readyCount > 0 || self.table.stopping),
                 status: self.statusLine
             )
+        }
+    }
+
+    /// Hands every worker the service-wide `GET /metrics` text (each serves what it got last).
+    private func publishMetrics() {
+        guard !self.controls.isEmpty else { return }
+        let text = PrometheusExposition(
+            requests: self.totals.requests,
+            errors: self.totals.errors,
+            workersReady: self.table.readyCount,
+            workersDesired: self.table.desired,
+            generation: self.table.generation,
+            uptimeSeconds: Double((ContinuousClock.now - self.startedAt) / .seconds(1)),
+            methods: self.mergedMethodStatistics
+        ).text
+        for channel in self.controls.values {
+            channel.sendControl(.metrics(text))
         }
     }
 
@@ -160,7 +182,7 @@ final class MasterCore: @unchecked Sendable {
         case .heartbeat(let stats, let methods):
             self.methodStatistics[pid] = methods
             self.perform(self.table.heartbeat(pid: pid, stats: stats, at: .now))
-        case .drain, .logLevel, .reopenLogs:
+        case .drain, .logLevel, .reopenLogs, .metrics:
             break
         }
     }

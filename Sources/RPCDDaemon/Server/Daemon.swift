@@ -71,13 +71,25 @@ struct Daemon: Sendable {
         let listeners =
             self.service.activation?.listeners.map { ServerListener(adopting: $0.descriptor, as: $0.endpoint) }
             ?? configuration.listen.map(ServerListener.init(binding:))
-        let limits: TransportLimits
+        var limits: TransportLimits
         do {
             limits = try Self.transportLimits(configuration)
         } catch {
             logger.error("cannot start", metadata: ["error": "\(error)"])
             notifications.failed("cannot start: \(error)")
             return 2
+        }
+        let startedAt = ContinuousClock.now
+        limits.metricsText = {
+            PrometheusExposition(
+                requests: dispatcher.counters.calls,
+                errors: dispatcher.counters.errors,
+                workersReady: 1,
+                workersDesired: 0,
+                generation: 1,
+                uptimeSeconds: Double((ContinuousClock.now - startedAt) / .seconds(1)),
+                methods: dispatcher.statistics.snapshot()
+            ).text
         }
         let server = RPCServer(
             listeners: listeners,

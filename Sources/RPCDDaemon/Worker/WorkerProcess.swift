@@ -71,13 +71,16 @@ struct WorkerProcess: Sendable {
             limits: Daemon.dispatchLimits(configuration),
             serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
         )
-        let limits: TransportLimits
+        var limits: TransportLimits
         do {
             limits = try Daemon.transportLimits(configuration)
         } catch {
             logger.error("cannot start", metadata: ["error": "\(error)"])
             return 2
         }
+        // The master's service-wide text, refreshed every second over the control socket.
+        let metrics = Mutex<String?>(nil)
+        limits.metricsText = { metrics.withLock { $0 } }
         let server = RPCServer(
             listeners: listeners,
             dispatcher: dispatcher,
@@ -106,6 +109,8 @@ struct WorkerProcess: Sendable {
                                         if let level = Logger.Level(rawValue: level) { levelControl.level = level }
                                     case .reopenLogs:
                                         try? LogOutput.reopen()
+                                    case .metrics(let text):
+                                        metrics.withLock { $0 = text }
                                     case .ready, .heartbeat:
                                         break
                                     }

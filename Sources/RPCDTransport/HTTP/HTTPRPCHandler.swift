@@ -3,7 +3,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
 
-/// Serves JSON-RPC over HTTP/1.1 POST, plus the `/healthz` and `/readyz` probes.
+/// Serves JSON-RPC over HTTP/1.1 POST, plus the `/healthz` and `/readyz` probes and `/metrics`.
 ///
 /// It sits right after NIO's `HTTPRequestDecoder` and writes each response as one pre-encoded
 /// buffer: NIO's response encoder and pipelining handler cost more per request than the
@@ -205,6 +205,17 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             case "/readyz":
                 let draining = self.registry.isDraining
                 self.state = .probe(head, draining ? .serviceUnavailable : .ok, draining ? "draining\n" : "ready\n")
+                return
+            case "/metrics" where self.limits.metricsText != nil:
+                if let authentication = self.authentication, !Self.presentsToken(head, to: authentication) {
+                    self.state = .unauthorized(head)
+                    return
+                }
+                if let text = self.limits.metricsText?() {
+                    self.state = .probe(head, .ok, text)
+                } else {
+                    self.state = .probe(head, .serviceUnavailable, "no metrics yet\n")
+                }
                 return
             default:
                 break

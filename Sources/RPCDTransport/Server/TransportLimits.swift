@@ -15,19 +15,24 @@ package struct TransportLimits: Sendable {
     /// `Authorization` header, stream connections through `rpc.authenticate`. Unix sockets,
     /// guarded by file permissions, need none. `nil`: no authentication.
     package var authenticationToken: [UInt8]?
+    /// The text `GET /metrics` answers on HTTP listeners (Prometheus format), nil while there
+    /// is none yet (503). Not a limit, but like the token it is per-server HTTP policy.
+    package var metricsText: (@Sendable () -> String?)?
 
     package init(
         maxRequestBytes: Int = 5 * 1024 * 1024,
         maxConnections: Int = 4096,
         idleTimeout: TimeAmount = .seconds(300),
         maxInFlightPerConnection: Int = 1024,
-        authenticationToken: [UInt8]? = nil
+        authenticationToken: [UInt8]? = nil,
+        metricsText: (@Sendable () -> String?)? = nil
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.maxInFlightPerConnection = maxInFlightPerConnection
         self.authenticationToken = authenticationToken
+        self.metricsText = metricsText
     }
 
     /// The authentication state for a new connection on `channel`, or nil when it needs none.

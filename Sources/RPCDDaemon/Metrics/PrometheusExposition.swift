@@ -1,0 +1,69 @@
+internal import JSONRPC
+
+/// `GET /metrics` in the Prometheus text exposition format (version 0.0.4).
+///
+/// In master mode the master renders it from every worker's heartbeats (those gone included)
+/// and hands it to each worker once a second, so whichever worker a scrape reaches answers for
+/// the whole service; in single-process mode the process renders its own.
+struct PrometheusExposition {
+    var requests: Int
+    var errors: Int
+    var workersReady: Int
+    var workersDesired: Int
+    var generation: Int
+    var uptimeSeconds: Double
+    var methods: [String: MethodStatisticsSnapshot]
+
+    /// The exposition text, families in a fixed order, methods sorted by name.
+    var text: String {
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        }
+        family("rpcd_requests_total", "counter", "JSON-RPC calls handled, errors included.")
+        text += "rpcd_requests_total \(self.requests)\n"
+        family("rpcd_errors_total", "counter", "JSON-RPC calls answered with an error.")
+        text += "rpcd_errors_total \(self.errors)\n"
+        family("rpcd_workers_ready", "gauge", "Worker processes serving (the process itself without workers).")
+        text += "rpcd_workers_ready \(self.workersReady)\n"
+        family("rpcd_workers_desired", "gauge", "Worker processes configured.")
+        text += "rpcd_workers_desired \(self.workersDesired)\n"
+        family("rpcd_generation", "gauge", "Configuration generation; each reload adds one.")
+        text += "rpcd_generation \(self.generation)\n"
+        family("rpcd_uptime_seconds", "gauge", "Seconds since rpcd started.")
+        text += "rpcd_uptime_seconds \(Int(self.uptimeSeconds))\n"
+        let methods = self.methods.sorted { $0.key < $1.key }
+        family("rpcd_method_calls_total", "counter", "Calls per method.")
+        for (name, snapshot) in methods {
+            text += "rpcd_method_calls_total{method=\"\(Self.escape(name))\"} \(snapshot.calls)\n"
+        }
+        family("rpcd_method_errors_total", "counter", "Calls per method answered with an error.")
+        for (name, snapshot) in methods {
+            text += "rpcd_method_errors_total{method=\"\(Self.escape(name))\"} \(snapshot.errors)\n"
+        }
+        family("rpcd_method_latency_milliseconds", "summary", "Call latency per method.")
+        for (name, snapshot) in methods {
+            let label = Self.escape(name)
+            for quantile in [0.5, 0.9, 0.99] {
+                text += "rpcd_method_latency_milliseconds{method=\"\(label)\",quantile=\"\(quantile)\"} "
+                text += "\(snapshot.latency.percentile(quantile))\n"
+            }
+            text += "rpcd_method_latency_milliseconds_count{method=\"\(label)\"} \(snapshot.calls)\n"
+        }
+        return text
+    }
+
+    /// A label value: backslash, double quote and newline escaped, as the format requires.
+    static func escape(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
