@@ -37,6 +37,10 @@ import Testing
             listen: "tcp://127.0.0.1:0,http://127.0.0.1:0"
         )
         defer { daemon.kill() }
+        // A worker has the text from its READY on: no 503 right after start.
+        for _ in 0..<4 {
+            #expect(try Self.metrics(listeners.http()).status == 200)
+        }
         // Calls spread over both workers (new connections), then the figures arrive within
         // the master's one-second publishing period.
         for _ in 0..<6 {

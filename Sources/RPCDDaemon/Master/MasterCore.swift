@@ -162,6 +162,8 @@ final class MasterCore: @unchecked Sendable {
         switch message {
         case .ready:
             self.perform(self.table.ready(pid: pid, at: .now))
+            // A new worker serves /metrics from its first request on, not only after the next period.
+            self.publishMetrics()
             if let worker = self.table.workers[pid] {
                 self.logger.info(
                     "worker ready",
