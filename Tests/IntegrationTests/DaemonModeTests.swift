@@ -41,18 +41,12 @@ import Testing
             )
             .run(timeout: .seconds(20))
             if result.exitCode == 0 {
-                guard let pid = Self.readPID(self.pidfile) else {
+                guard let pid = ProcessTable.pid(inPidfile: self.pidfile) else {
                     throw TestSupportError(.protocolViolation, "rpcd --daemon exited 0 without a pidfile")
                 }
                 self.pid = pid
             }
             return result
-        }
-
-        static func readPID(_ path: String) -> Int32? {
-            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap {
-                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
         }
 
         var log: String {
@@ -108,7 +102,7 @@ import Testing
         ).run(timeout: .seconds(20))
         #expect(second.exitCode == 1)
         #expect(second.stderr.contains("rpcd is already running (pid \(pid), pidfile \(daemon.pidfile))"), "\(second)")
-        #expect(Detached.readPID(daemon.pidfile) == pid, "the pidfile still names the running daemon")
+        #expect(ProcessTable.pid(inPidfile: daemon.pidfile) == pid, "the pidfile still names the running daemon")
 
         // USR1 reopens the log file after logrotate moved it.
         let logPath = daemon.directory.file("rpcd.log")
@@ -133,12 +127,12 @@ import Testing
         #expect(try daemon.start(listen: "tcp://127.0.0.1:0").exitCode == 0)
         let first = try #require(daemon.pid)
         #expect(ProcessTable.killAndReap(first))
-        #expect(Detached.readPID(daemon.pidfile) == first, "a killed daemon leaves its pidfile")
+        #expect(ProcessTable.pid(inPidfile: daemon.pidfile) == first, "a killed daemon leaves its pidfile")
 
         let again = try daemon.start(listen: "tcp://127.0.0.1:0")
         #expect(again.exitCode == 0, "\(again)")
         let second = try #require(daemon.pid)
-        #expect(second != first && Detached.readPID(daemon.pidfile) == second)
+        #expect(second != first && ProcessTable.pid(inPidfile: daemon.pidfile) == second)
     }
 
     @Test func aPortInUseMakesTheParentFailWithTheDaemonsReason() throws {
@@ -176,7 +170,7 @@ import Testing
             ]
         ).run(timeout: .seconds(20))
         #expect(result.exitCode == 0, "\(result)")
-        daemon.pid = Detached.readPID(daemon.pidfile)
+        daemon.pid = ProcessTable.pid(inPidfile: daemon.pidfile)
         let admin = AdminTool(socket: daemon.adminSocket)
         _ = try daemon.directory.write("rpcd.env", "RPCD_MAX_BATCH=20\n")
         #expect(try admin.run(["reload"]).exitCode == 0)

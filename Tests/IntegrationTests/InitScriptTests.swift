@@ -46,11 +46,7 @@ import Testing
             ).run(timeout: .seconds(40))
         }
 
-        var pid: Int32? {
-            (try? String(contentsOfFile: self.pidfile, encoding: .utf8)).flatMap {
-                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-        }
+        var pid: Int32? { ProcessTable.pid(inPidfile: self.pidfile) }
 
         func answers() throws -> Bool {
             try LineClient(.tcp(host: "127.0.0.1", port: self.port)).call(JSONRPCMessages.ping())

@@ -86,8 +86,10 @@ import Testing
             // LISTEN_* were read once by the master; workers get the sockets as fds, not the variables.
             #expect(daemon.childPIDs.count == workers)
             for worker in daemon.childPIDs {
-                let environment = try String(contentsOfFile: "/proc/\(worker)/environ", encoding: .utf8)
-                #expect(!environment.split(separator: "\0").contains { $0.hasPrefix("LISTEN_") }, "worker \(worker)")
+                #expect(
+                    try !ProcessTable.environmentNames(of: worker).contains { $0.hasPrefix("LISTEN_") },
+                    "worker \(worker)"
+                )
             }
             // A reload keeps serving on the same activated sockets.
             #expect(try AdminTool(socket: adminSocket).run(["reload"]).exitCode == 0)

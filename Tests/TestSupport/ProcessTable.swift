@@ -63,6 +63,19 @@ public enum ProcessTable {
         return threads > 1
     }
 
+    /// The names of the variables in `pid`'s environment (`/proc/PID/environ`).
+    public static func environmentNames(of pid: Int32) throws -> Set<String> {
+        let text = try String(contentsOfFile: "/proc/\(pid)/environ", encoding: .utf8)
+        return Set(text.split(separator: "\0").map { String($0.prefix { $0 != "=" }) })
+    }
+
+    /// The pid a pidfile holds, or nil when it is missing or holds none.
+    public static func pid(inPidfile path: String) -> Int32? {
+        (try? String(contentsOfFile: path, encoding: .utf8)).flatMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     /// Kills `pid` with SIGKILL and waits until it is gone; when the test process itself adopted
     /// it (a detached daemon reparents to the nearest subreaper, which a test runner may be), it
     /// is reaped too, so that its pid no longer names a zombie "rpcd" to tools like

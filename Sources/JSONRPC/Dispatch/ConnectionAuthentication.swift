@@ -10,6 +10,8 @@ public final class ConnectionAuthentication: Sendable {
     public static let methodName = "rpc.authenticate"
     /// Failed attempts after which the connection is closed.
     public static let maximumFailures = 3
+    /// How long a failed attempt (any transport) waits before it is answered: guessing gets slow.
+    public static let failureDelay: Duration = .milliseconds(250)
 
     private struct State {
         var authenticated = false

@@ -8,9 +8,6 @@ internal import Glibc
 /// `rpc.authenticate` `{"token": "..."}` (DESIGN §9): how a TCP stream connection presents the
 /// bearer token of `RPCD_AUTH_TOKEN_FILE` before its other calls run.
 enum AuthenticationMethod {
-    /// How long a failed attempt waits before it is answered: guessing gets slow.
-    static let failureDelay: Duration = .milliseconds(250)
-
     static func register(into registry: inout MethodRegistry, logger: Logger) {
         registry.register(
             ConnectionAuthentication.methodName,
@@ -37,7 +34,7 @@ enum AuthenticationMethod {
                     "failures": "\(authentication.failures)",
                 ]
             )
-            try await Task.sleep(for: Self.failureDelay)
+            try await Task.sleep(for: ConnectionAuthentication.failureDelay)
             throw JSONRPCError(
                 code: JSONRPCErrorCode.unauthorized,
                 message: "Unauthorized",

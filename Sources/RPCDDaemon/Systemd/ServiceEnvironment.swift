@@ -85,8 +85,12 @@ struct SocketActivation: Sendable {
             if isUnix {
                 kind = .unix(path: socket.address)
             } else {
-                let (host, port) = Self.hostAndPort(socket.address)
-                kind = .tcp(host: host, port: port)
+                // getsockname's text ("127.0.0.1:7700", "[::1]:7700"), read by the endpoint parser.
+                do {
+                    kind = try ListenEndpoint.parse("tcp://\(socket.address)").kind
+                } catch {
+                    throw fail("socket fd \(socket.descriptor) ('\(socket.name)'): \(error)")
+                }
             }
             self.listeners.append(
                 Listener(
@@ -99,18 +103,6 @@ struct SocketActivation: Sendable {
         guard !self.listeners.isEmpty else {
             throw fail("systemd passed no RPC socket (only an admin socket); add rpcd.socket to Sockets=")
         }
-    }
-
-    /// `127.0.0.1:7700` or `[::1]:7700` as a host and a port.
-    private static func hostAndPort(_ address: String) -> (String, Int) {
-        guard let colon = address.lastIndex(of: ":") else {
-            return (address, 0)
-        }
-        var host = address[..<colon]
-        if host.hasPrefix("["), host.hasSuffix("]") {
-            host = host.dropFirst().dropLast()
-        }
-        return (String(host), Int(address[address.index(after: colon)...]) ?? 0)
     }
 }
 

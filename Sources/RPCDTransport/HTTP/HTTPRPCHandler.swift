@@ -317,7 +317,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             ]
         )
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: Self.failureDelay) {
+        context.eventLoop.scheduleTask(in: TimeAmount(ConnectionAuthentication.failureDelay)) {
             let (handler, context) = bound.value
             guard !handler.closed else { return }
             handler.state = .idle
@@ -333,9 +333,6 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             handler.resumeAfterWaiting(context: context)
         }
     }
-
-    /// How long a failed authentication waits before it is answered.
-    static let failureDelay: TimeAmount = .milliseconds(250)
 
     /// After a response that kept the connection waiting: replays what arrived meanwhile.
     private func resumeAfterWaiting(context: ChannelHandlerContext) {
