@@ -8,7 +8,10 @@ public final class NotifySocket {
     public struct Message: Sendable, CustomStringConvertible {
         public var fields: [String: String]
         public var senderPID: Int32
-        public var receivedAt: ContinuousClock.Instant
+        /// When the kernel queued it (`SO_TIMESTAMPNS`, wall clock since the epoch): unlike the
+        /// moment the test gets round to reading it, this does not depend on how busy the test
+        /// process is, so the gaps between two datagrams are the sender's.
+        public var arrivedAt: Duration
         public var text: String
 
         public subscript(_ name: String) -> String? { self.fields[name] }
@@ -27,6 +30,7 @@ public final class NotifySocket {
         }
         var one: Int32 = 1
         setsockopt(self.descriptor, SOL_SOCKET, SO_PASSCRED, &one, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(self.descriptor, SOL_SOCKET, Self.timestampOption, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -45,6 +49,12 @@ public final class NotifySocket {
         }
     }
 
+    /// `SCM_CREDENTIALS`.
+    private static let credentialsMessage: Int32 = 2
+    /// `SO_TIMESTAMPNS` (also its control message type); glibc defines it through a macro
+    /// Swift cannot import.
+    private static let timestampOption: Int32 = 35
+
     deinit {
         close(self.descriptor)
         unlink(self.path)
@@ -59,8 +69,8 @@ public final class NotifySocket {
             return nil
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        // struct cmsghdr (len: size_t, level: int, type: int) followed by struct ucred (pid, uid, gid).
-        var control = [UInt8](repeating: 0, count: 64)
+        // Room for two control messages: credentials and the arrival time.
+        var control = [UInt8](repeating: 0, count: 128)
         let received = buffer.withUnsafeMutableBytes { data in
             control.withUnsafeMutableBytes { controlBytes in
                 var vector = iovec(iov_base: data.baseAddress, iov_len: data.count)
@@ -70,27 +80,43 @@ public final class NotifySocket {
                     header.msg_iovlen = 1
                     header.msg_control = controlBytes.baseAddress
                     header.msg_controllen = controlBytes.count
-                    return recvmsg(self.descriptor, &header, 0)
+                    let count = recvmsg(self.descriptor, &header, 0)
+                    return (count: count, controlLength: Int(header.msg_controllen))
                 }
             }
         }
-        guard received >= 0 else {
+        guard received.count >= 0 else {
             throw TestSupportError(.systemCall, "recvmsg: \(String(cString: strerror(errno)))")
         }
         var senderPID: Int32 = 0
-        let level = control.withUnsafeBytes { $0.load(fromByteOffset: 8, as: Int32.self) }
-        let type = control.withUnsafeBytes { $0.load(fromByteOffset: 12, as: Int32.self) }
-        if level == SOL_SOCKET, type == 2 {  // SCM_CREDENTIALS
-            senderPID = control.withUnsafeBytes { $0.load(fromByteOffset: 16, as: Int32.self) }
+        var arrivedAt = Duration.zero
+        // Each control message: struct cmsghdr (len: size_t, level: int, type: int), then its
+        // data, the whole padded to 8 bytes (x86_64 and aarch64 alike).
+        control.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset + 16 <= received.controlLength {
+                let length = bytes.load(fromByteOffset: offset, as: Int.self)
+                let level = bytes.load(fromByteOffset: offset + 8, as: Int32.self)
+                let type = bytes.load(fromByteOffset: offset + 12, as: Int32.self)
+                guard length >= 16 else { break }
+                if level == SOL_SOCKET, type == Self.credentialsMessage {
+                    senderPID = bytes.load(fromByteOffset: offset + 16, as: Int32.self)
+                } else if level == SOL_SOCKET, type == Self.timestampOption {
+                    let seconds = bytes.load(fromByteOffset: offset + 16, as: Int.self)
+                    let nanoseconds = bytes.load(fromByteOffset: offset + 24, as: Int.self)
+                    arrivedAt = .seconds(seconds) + .nanoseconds(nanoseconds)
+                }
+                offset += (length + 7) & ~7
+            }
         }
-        let text = String(decoding: buffer.prefix(received), as: UTF8.self)
+        let text = String(decoding: buffer.prefix(received.count), as: UTF8.self)
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
             if let equals = line.firstIndex(of: "=") {
                 fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
             }
         }
-        return Message(fields: fields, senderPID: senderPID, receivedAt: .now, text: text)
+        return Message(fields: fields, senderPID: senderPID, arrivedAt: arrivedAt, text: text)
     }
 
     /// Reads datagrams until one satisfies `predicate`, returning it and those skipped before it.
