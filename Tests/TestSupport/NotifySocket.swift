@@ -98,7 +98,7 @@ public final class NotifySocket {
                 let length = bytes.load(fromByteOffset: offset, as: Int.self)
                 let level = bytes.load(fromByteOffset: offset + 8, as: Int32.self)
                 let type = bytes.load(fromByteOffset: offset + 12, as: Int32.self)
-                guard length >= 16 else { break }
+                guard length >= 16, offset + length <= received.controlLength else { break }
                 if level == SOL_SOCKET, type == Self.credentialsMessage {
                     senderPID = bytes.load(fromByteOffset: offset + 16, as: Int32.self)
                 } else if level == SOL_SOCKET, type == Self.timestampOption {
