@@ -172,13 +172,19 @@ import Glibc
         }
     }
 
-    @Test(arguments: ["", "A=B", "NUL\u{0}"])
-    func anInvalidEnvironmentNameIsRefused(_ name: String) {
+    /// A variable name shown escaped in the test log (which a raw NUL would cut short).
+    struct EnvironmentName: CustomTestStringConvertible, Sendable {
+        var name: String
+        var testDescription: String { self.name.debugDescription }
+    }
+
+    @Test(arguments: ["", "A=B", "NUL\u{0}"].map(EnvironmentName.init))
+    func anInvalidEnvironmentNameIsRefused(_ name: EnvironmentName) {
         #expect {
             _ = try ProcessSpawner.spawn(
                 path: "/bin/true",
                 arguments: ["true"],
-                environment: [name: "value"],
+                environment: [name.name: "value"],
                 descriptors: []
             )
         } throws: { error in
