@@ -20,18 +20,21 @@ struct PrometheusExposition {
         func family(_ name: String, _ type: String, _ help: String) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
-        family("rpcd_requests_total", "counter", "JSON-RPC calls handled, errors included.")
-        text += "rpcd_requests_total \(self.requests)\n"
-        family("rpcd_errors_total", "counter", "JSON-RPC calls answered with an error.")
-        text += "rpcd_errors_total \(self.errors)\n"
-        family("rpcd_workers_ready", "gauge", "Worker processes serving (the process itself without workers).")
-        text += "rpcd_workers_ready \(self.workersReady)\n"
-        family("rpcd_workers_desired", "gauge", "Worker processes configured.")
-        text += "rpcd_workers_desired \(self.workersDesired)\n"
-        family("rpcd_generation", "gauge", "Configuration generation; each reload adds one.")
-        text += "rpcd_generation \(self.generation)\n"
-        family("rpcd_uptime_seconds", "gauge", "Seconds since rpcd started.")
-        text += "rpcd_uptime_seconds \(Int(self.uptimeSeconds))\n"
+        func single(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            family(name, type, help)
+            text += "\(name) \(value)\n"
+        }
+        single("rpcd_requests_total", "counter", "JSON-RPC calls handled, errors included.", self.requests)
+        single("rpcd_errors_total", "counter", "JSON-RPC calls answered with an error.", self.errors)
+        single(
+            "rpcd_workers_ready",
+            "gauge",
+            "Worker processes serving (the process itself without workers).",
+            self.workersReady
+        )
+        single("rpcd_workers_desired", "gauge", "Worker processes configured.", self.workersDesired)
+        single("rpcd_generation", "gauge", "Configuration generation; each reload adds one.", self.generation)
+        single("rpcd_uptime_seconds", "gauge", "Seconds since rpcd started.", Int(self.uptimeSeconds))
         let methods = self.methods.sorted { $0.key < $1.key }
         family("rpcd_method_calls_total", "counter", "Calls per method.")
         for (name, snapshot) in methods {
