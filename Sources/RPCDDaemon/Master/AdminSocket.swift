@@ -29,42 +29,40 @@ enum AdminSocket {
             serverInfo: ServerInfo(title: "rpcd admin", version: RPCDVersion.current)
         )
         let limits = TransportLimits(maxRequestBytes: 64 * 1024, maxConnections: 64, idleTimeout: .seconds(600))
+        let sockets: ListeningSockets
+        let path: String
         if let activated {
-            let server = RPCServer(
-                listeners: [
-                    ServerListener(
-                        adopting: activated.descriptor,
-                        as: ListenEndpoint(kind: .unix(path: activated.path), framing: .ndjson)
-                    )
-                ],
-                dispatcher: dispatcher,
-                limits: limits,
-                group: group,
-                logger: logger
-            )
-            _ = try await server.bind()
-            logger.info("admin socket", metadata: ["path": "\(activated.path)", "activated": "true"])
-            return server
+            path = activated.path
+            let endpoint = ListenEndpoint(kind: .unix(path: path), framing: .ndjson)
+            sockets = .adopt([
+                ListeningSocket(endpoint: endpoint, descriptor: activated.descriptor, address: path, owned: false)
+            ])
+        } else {
+            path = configuration.adminSocket
+            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+            if !directory.isEmpty {
+                try FileSystemCalls.makeDirectories(directory, mode: 0o755)
+            }
+            let mode: UInt16 = configuration.adminGroup == nil ? 0o600 : 0o660
+            sockets = try .bind([ListenEndpoint(kind: .unix(path: path), framing: .ndjson, unixMode: mode)])
+            if let gid = configuration.adminGroup.flatMap(UserDatabase.groupID(named:)) {
+                do {
+                    try FileSystemCalls.setGroup(path, gid)
+                } catch {
+                    sockets.closeAll()
+                    throw error
+                }
+            }
         }
-        let path = configuration.adminSocket
-        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        if !directory.isEmpty {
-            try FileSystemCalls.makeDirectories(directory, mode: 0o755)
-        }
-        let mode: UInt16 = configuration.adminGroup == nil ? 0o600 : 0o660
-        let endpoint = ListenEndpoint(kind: .unix(path: path), framing: .ndjson, unixMode: mode)
         let server = RPCServer(
-            endpoints: [endpoint],
+            listeners: sockets.bound,
             dispatcher: dispatcher,
             limits: limits,
             group: group,
             logger: logger
         )
-        _ = try await server.bind()
-        if let gid = configuration.adminGroup.flatMap(UserDatabase.groupID(named:)) {
-            try FileSystemCalls.setGroup(path, gid)
-        }
-        logger.info("admin socket", metadata: ["path": "\(path)"])
+        try await server.bind()
+        logger.info("admin socket", metadata: ["path": "\(path)", "activated": "\(activated != nil)"])
         return server
     }
 }

@@ -5,10 +5,6 @@ internal import RPCDAdmin
 internal import RPCDSupervisor
 internal import RPCDSystem
 
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// The admin socket's methods in master mode (DESIGN §7). Results are RPCDAdmin's shared types,
 /// the same ones `rpcd-admin` decodes; every handler runs on the master's loop.
 enum MasterAdminMethods {
@@ -108,7 +104,7 @@ enum MasterAdminMethods {
                 // way a bug would, after this answer has been written.
                 core.loop.execute {
                     core.logger.warning("test.freeze: blocking the master loop", metadata: ["seconds": "\(seconds)"])
-                    sleep(UInt32(seconds))
+                    ProcessControl.blockThread(seconds: UInt32(seconds))
                 }
                 return .number(JSONNumber(seconds))
             }

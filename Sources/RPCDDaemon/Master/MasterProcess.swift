@@ -7,10 +7,6 @@ internal import RPCDSupervisor
 internal import RPCDSystem
 internal import RPCDTransport
 
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// The pre-forking master: owns the listening sockets, the admin socket and the signals,
 /// supervises the workers, and never serves requests itself.
 struct MasterProcess: Sendable {
@@ -40,26 +36,15 @@ struct MasterProcess: Sendable {
         }
         defer { signals.cancel() }
 
-        let listeners: MasterListeners
-        if let activation = self.service.activation {
-            listeners = MasterListeners.adopt(activation.listeners)
-        } else {
-            do {
-                listeners = try MasterListeners.bind(configuration.listen)
-            } catch {
-                logger.error("cannot start", metadata: ["error": "\(error)"])
-                notifications.failed("cannot start: \(error)", errno: error.errno)
-                return 1
-            }
-        }
-        for listener in listeners.bound {
-            logger.info(
-                "listening",
-                metadata: [
-                    "endpoint": "\(listener.endpoint)", "role": "\(listener.endpoint.role)",
-                    "address": "\(listener.address)",
-                ]
+        guard
+            let listeners = ListeningSockets.open(
+                self.service,
+                configuration,
+                notifications: notifications,
+                logger: logger
             )
+        else {
+            return 1
         }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -120,33 +105,33 @@ struct MasterProcess: Sendable {
     }
 
     private static func handle(_ signal: ReceivedSignal, core: MasterCore, logger: Logger) {
-        if signal.number == SIGCHLD {
+        if signal.number == SignalNumber.child {
             core.reapChildren()
             return
         }
         logger.info("signal received", metadata: ["signal": "\(signal)", "sender.pid": "\(signal.senderPID)"])
         switch signal.number {
-        case SIGTERM, SIGQUIT, SIGINT:
+        case SignalNumber.terminate, SignalNumber.quit, SignalNumber.interrupt:
             if !core.isStopping {
                 core.beginStop(quick: false)
-            } else if signal.number != SIGQUIT {
+            } else if signal.number != SignalNumber.quit {
                 core.beginStop(quick: true)
             }
-        case SIGHUP:
+        case SignalNumber.hangup:
             let promise = core.loop.makePromise(of: ReloadResult.self)
             promise.futureResult.whenFailure { error in
                 logger.error("reload failed", metadata: ["error": "\(error)"])
             }
             core.reload(promise: promise)
-        case SIGTTIN:
+        case SignalNumber.terminalInput:
             core.scale(to: core.table.desired + 1)
-        case SIGTTOU:
+        case SignalNumber.terminalOutput:
             if core.table.desired > 1 {
                 core.scale(to: core.table.desired - 1)
             } else {
                 logger.warning("TTOU ignored: already at one worker")
             }
-        case SIGUSR1:
+        case SignalNumber.user1:
             core.reopenLogs()
         default:
             break

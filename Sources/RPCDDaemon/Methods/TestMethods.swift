@@ -1,10 +1,6 @@
 public import JSONRPC
 internal import RPCDSystem
 
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// Methods that exist so supervision, timeouts and draining can be tested from outside
 /// (`RPCD_TEST_METHODS=1`); never enable them in production.
 public enum TestMethods {
@@ -36,7 +32,7 @@ public enum TestMethods {
         ) { _, _ in
             while true {
                 // Deliberately blocks the calling thread; only the process supervisor ends this.
-                sleep(3600)
+                ProcessControl.blockThread(seconds: 3600)
             }
         }
 

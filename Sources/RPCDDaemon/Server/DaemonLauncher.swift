@@ -4,10 +4,6 @@ internal import Logging
 internal import RPCDSystem
 internal import Synchronization
 
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// The synchronous entry point behind the `rpcd` executable.
 ///
 /// It stays synchronous up to the point where the daemon starts serving, so that process-level
@@ -29,10 +25,10 @@ public enum DaemonLauncher {
             // An embedding program's own executable, started by its master as a worker.
             return launchWorker(worker.identity, flags: flags.merging(worker.flags) { _, new in new }, methods: methods)
         }
-        // SIGABRT kills, as the watchdog and the master's hung-worker handling expect: Swift's
+        // SignalNumber.abort kills, as the watchdog and the master's hung-worker handling expect: Swift's
         // crash backtracer would catch it, and where it cannot run (a sandbox with
         // MemoryDenyWriteExecute=yes) it lets the process carry on.
-        signal(SIGABRT, SIG_DFL)
+        ProcessControl.setDefaultAction(SignalNumber.abort)
         // Everything up to serving stays on this one thread: reading systemd's variables, the
         // configuration, the classic double fork (which must not copy a process with threads).
         var service: ServiceEnvironment
@@ -97,7 +93,7 @@ public enum DaemonLauncher {
         let logger = Logger(label: "rpcd")
         if configuration.workers == 0 {
             return runBlocking {
-                await Daemon(
+                await SingleProcess(
                     loaded: loaded,
                     service: settled,
                     levelControl: levelControl,
@@ -118,16 +114,16 @@ public enum DaemonLauncher {
         flags: [String: String] = [:],
         methods: @escaping @Sendable (inout MethodRegistry) -> Void = { _ in }
     ) -> Int32 {
-        signal(SIGABRT, SIG_DFL)
+        ProcessControl.setDefaultAction(SignalNumber.abort)
         // Workers are spawned from /proc/self/exe, which the kernel would otherwise name "exe".
         try? ProcessControl.setName("rpcd-worker")
-        // The master alone decides what terminal signals mean; SIGTERM (drain) is read from a
+        // The master alone decides what terminal signals mean; SignalNumber.terminate (drain) is read from a
         // signalfd, so it is blocked before any thread exists.
         for number in WorkerProcess.ignoredSignals {
-            signal(number, SIG_IGN)
+            ProcessControl.ignore(number)
         }
         do {
-            try SignalReceiver.block([SIGTERM])
+            try SignalReceiver.block([SignalNumber.terminate])
         } catch {
             StandardError.write("rpcd worker: cannot block signals: \(error)\n")
             return 1

@@ -9,8 +9,9 @@ internal import RPCDTransport
 enum SingleProcessAdminMethods {
     static func registry(
         loaded: LoadedConfiguration,
+        mode: String,
         server: RPCServer,
-        listeners: [BoundListener],
+        listeners: [ListeningSocket],
         dispatcher: Dispatcher,
         levelControl: LogLevelControl,
         authorizer: AdminAuthorizer
@@ -29,7 +30,7 @@ enum SingleProcessAdminMethods {
             StatusResult(
                 version: RPCDVersion.current,
                 pid: ProcessFacts.pid,
-                mode: "foreground",
+                mode: mode,
                 uptimeSeconds: MasterAdminMethods.seconds(since: startedAt),
                 generation: 1,
                 workers: .init(desired: 0, ready: 0),

@@ -2,10 +2,6 @@ internal import Logging
 internal import RPCDSystem
 internal import RPCDTransport
 
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// How a single-process rpcd reacts to signals while it serves.
 ///
 /// The first TERM, QUIT or INT drains (stop accepting, finish in-flight calls); a second TERM or
@@ -15,7 +11,10 @@ internal import Glibc
 /// a graceful-shutdown and a cancellation signal, and it does not report the sender.
 enum StopSignals {
     /// The signals rpcd handles; `DaemonLauncher` blocks them before any thread exists.
-    static let handled: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU, SIGCHLD]
+    static let handled: [Int32] = [
+        SignalNumber.terminate, SignalNumber.interrupt, SignalNumber.quit, SignalNumber.hangup, SignalNumber.user1,
+        SignalNumber.user2, SignalNumber.terminalInput, SignalNumber.terminalOutput, SignalNumber.child,
+    ]
 
     static func serveUntilStopped(
         _ server: RPCServer,
@@ -30,7 +29,7 @@ enum StopSignals {
             }
             group.addTask {
                 var draining = false
-                for await signal in signals.signals where signal.number != SIGCHLD {
+                for await signal in signals.signals where signal.number != SignalNumber.child {
                     defer {
                         logger.info(
                             "signal received",
@@ -38,18 +37,18 @@ enum StopSignals {
                         )
                     }
                     switch signal.number {
-                    case SIGTERM, SIGQUIT, SIGINT:
+                    case SignalNumber.terminate, SignalNumber.quit, SignalNumber.interrupt:
                         if !draining {
                             draining = true
                             notifications.stopping(status: "draining")
                             // Draining starts before the signal is logged: whoever sees the log
                             // line can rely on new connections being refused.
                             server.beginShutdown(timeout: shutdownTimeout)
-                        } else if signal.number != SIGQUIT {
+                        } else if signal.number != SignalNumber.quit {
                             logger.notice("second stop signal, closing every connection now")
                             server.closeAllConnections()
                         }
-                    case SIGUSR1:
+                    case SignalNumber.user1:
                         do {
                             try LogOutput.reopen()
                             logger.info("log file reopened")

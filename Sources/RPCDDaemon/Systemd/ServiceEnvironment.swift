@@ -1,10 +1,6 @@
 internal import RPCDSystem
 internal import RPCDTransport
 
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// What the process learned at startup about how it is run: the service manager's notification
 /// socket and watchdog, the sockets it passed, and the mode `rpcd-admin status` reports.
 ///
@@ -36,13 +32,7 @@ struct ServiceEnvironment: Sendable {
 /// `admin` is the admin socket, a name starting with `http` is HTTP, any other is
 /// newline-delimited JSON.
 struct SocketActivation: Sendable {
-    struct Listener: Sendable {
-        var endpoint: ListenEndpoint
-        var descriptor: Int32
-        var address: String
-    }
-
-    var listeners: [Listener] = []
+    var listeners: [ListeningSocket] = []
     /// The admin socket and its path.
     var admin: (descriptor: Int32, path: String)?
 
@@ -60,7 +50,7 @@ struct SocketActivation: Sendable {
             ActivationError(code: .unsupportedSocket, message: message)
         }
         for socket in sockets {
-            let isUnix = socket.family == AF_UNIX
+            let isUnix = socket.isUnix
             if isUnix, !socket.address.hasPrefix("/") {
                 throw fail(
                     "socket fd \(socket.descriptor) ('\(socket.name)') is an abstract or unnamed unix socket; "
@@ -93,10 +83,11 @@ struct SocketActivation: Sendable {
                 }
             }
             self.listeners.append(
-                Listener(
+                ListeningSocket(
                     endpoint: ListenEndpoint(kind: kind, framing: framing),
                     descriptor: socket.descriptor,
-                    address: socket.address
+                    address: socket.address,
+                    owned: false
                 )
             )
         }
@@ -112,8 +103,10 @@ extension ServiceEnvironment {
     static func read() throws(ActivationError) -> ServiceEnvironment {
         let notifier = SystemdNotifier.fromEnvironment()
         let sockets = try ActivatedSocket.takeAll()
+        // Activated sockets mean a service manager started us, even one that asked for no
+        // notifications (DESIGN §9: status.mode).
         return ServiceEnvironment(
-            mode: notifier.isEnabled ? "systemd" : "foreground",
+            mode: notifier.isEnabled || !sockets.isEmpty ? "systemd" : "foreground",
             notifier: notifier,
             activation: sockets.isEmpty ? nil : try SocketActivation(sockets)
         )

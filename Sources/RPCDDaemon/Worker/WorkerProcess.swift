@@ -8,12 +8,8 @@ internal import RPCDSystem
 internal import RPCDTransport
 internal import Synchronization
 
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// A worker process: serves on the listening sockets the master handed it, reports READY and
-/// heartbeats over its control socket, drains on SIGTERM or the master's word, and exits at once
+/// heartbeats over its control socket, drains on SignalNumber.terminate or the master's word, and exits at once
 /// when the master is gone.
 struct WorkerProcess: Sendable {
     let identity: WorkerIdentity
@@ -24,21 +20,24 @@ struct WorkerProcess: Sendable {
 
     /// The signals a worker leaves to the master: Ctrl-C in a terminal reaches the whole process
     /// group, and only the master decides what it means.
-    static let ignoredSignals: [Int32] = [SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2]
+    static let ignoredSignals: [Int32] = [
+        SignalNumber.interrupt, SignalNumber.quit, SignalNumber.terminalStop, SignalNumber.hangup,
+        SignalNumber.terminalInput, SignalNumber.terminalOutput, SignalNumber.user1, SignalNumber.user2,
+    ]
 
     func run() async -> Int32 {
         let logger = self.logger
         // The master spawns from its long-lived event-loop thread, so this fires only when the
         // master itself dies; a master that died before this call left us with a new parent.
         do {
-            try ProcessControl.setParentDeathSignal(SIGKILL)
+            try ProcessControl.setParentDeathSignal(SignalNumber.kill)
         } catch {
             logger.error("cannot watch the master", metadata: ["error": "\(error)"])
             return 1
         }
         let signals: SignalReceiver
         do {
-            signals = try SignalReceiver([SIGTERM])
+            signals = try SignalReceiver([SignalNumber.terminate])
         } catch {
             logger.error("cannot receive signals", metadata: ["error": "\(error)"])
             return 1
@@ -58,36 +57,33 @@ struct WorkerProcess: Sendable {
             "worker starting",
             metadata: ["generation": "\(self.identity.generation)", "listeners": "\(self.identity.listeners)"]
         )
-        var listeners: [ServerListener] = []
+        var listeners: [ListeningSocket] = []
         for (index, text) in self.identity.listeners.enumerated() {
             guard let endpoint = try? ListenEndpoint.parse(text) else {
                 logger.error("bad listener argument", metadata: ["listener": "\(text)"])
                 return 2
             }
-            listeners.append(ServerListener(adopting: WorkerIdentity.firstListenerFD + Int32(index), as: endpoint))
+            // The master's sockets: it binds and unlinks them, a worker only serves on its copies.
+            let descriptor = WorkerIdentity.firstListenerFD + Int32(index)
+            listeners.append(ListeningSocket(endpoint: endpoint, descriptor: descriptor, address: text, owned: false))
         }
-        let dispatcher = Dispatcher(
-            registry: Daemon.makeRegistry(configuration, logger: logger, methods: self.methods),
-            limits: Daemon.dispatchLimits(configuration),
-            serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
-        )
-        var limits: TransportLimits
+        // The master's service-wide text, refreshed every second over the control socket.
+        let metrics = Mutex<String?>(nil)
+        let stack: ServingStack
         do {
-            limits = try Daemon.transportLimits(configuration)
+            stack = try ServingStack(
+                configuration: configuration,
+                listeners: listeners,
+                group: group,
+                logger: logger,
+                methods: self.methods
+            ) { _ in metrics.withLock { $0 } }
         } catch {
             logger.error("cannot start", metadata: ["error": "\(error)"])
             return 2
         }
-        // The master's service-wide text, refreshed every second over the control socket.
-        let metrics = Mutex<String?>(nil)
-        limits.metricsText = { metrics.withLock { $0 } }
-        let server = RPCServer(
-            listeners: listeners,
-            dispatcher: dispatcher,
-            limits: limits,
-            group: group,
-            logger: logger
-        )
+        let server = stack.server
+        let dispatcher = stack.dispatcher
 
         // Set when this worker closes the control socket itself, after draining.
         let closingControl = Atomic<Bool>(false)
@@ -95,47 +91,39 @@ struct WorkerProcess: Sendable {
         let levelControl = self.levelControl
         let control: any Channel
         do {
-            control = try await ClientBootstrap(group: group)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(
-                            ControlChannelHandler(
-                                onMessage: { message in
-                                    switch message {
-                                    case .drain:
-                                        drainRequested.request(logger: logger, reason: "master")
-                                    case .logLevel(let level):
-                                        if let level = Logger.Level(rawValue: level) { levelControl.level = level }
-                                    case .reopenLogs:
-                                        try? LogOutput.reopen()
-                                    case .metrics(let text):
-                                        metrics.withLock { $0 = text }
-                                    case .ready, .heartbeat:
-                                        break
-                                    }
-                                },
-                                onClose: {
-                                    // Our own close after draining is not the master leaving.
-                                    guard !closingControl.load(ordering: .relaxed) else { return }
-                                    // No master, no one to report to and no supervisor: leave at once,
-                                    // freeing the ports for the next master.
-                                    logger.notice("master gone, exiting")
-                                    exit(0)
-                                }
-                            )
-                        )
+            control = try await ControlChannel.open(
+                descriptor: WorkerIdentity.controlFD,
+                on: group,
+                onMessage: { message in
+                    switch message {
+                    case .drain:
+                        drainRequested.request(logger: logger, reason: "master")
+                    case .logLevel(let level):
+                        if let level = Logger.Level(rawValue: level) { levelControl.level = level }
+                    case .reopenLogs:
+                        try? LogOutput.reopen()
+                    case .metrics(let text):
+                        metrics.withLock { $0 = text }
+                    case .ready, .heartbeat:
+                        break
                     }
+                },
+                onClose: {
+                    // Our own close after draining is not the master leaving.
+                    guard !closingControl.load(ordering: .relaxed) else { return }
+                    // No master, no one to report to and no supervisor: leave at once, freeing
+                    // the ports for the next master.
+                    logger.notice("master gone, exiting")
+                    ProcessControl.exit(0)
                 }
-                .withConnectedSocket(WorkerIdentity.controlFD)
-                .get()
+            ).get()
         } catch {
             logger.error("cannot open the control socket", metadata: ["error": "\(error)"])
             return 1
         }
 
         do {
-            _ = try await server.bind()
+            try await server.bind()
         } catch {
             logger.error("cannot serve", metadata: ["error": "\(error)"])
             return 1
@@ -160,8 +148,8 @@ struct WorkerProcess: Sendable {
                 await server.run()
             }
             tasks.addTask {
-                for await signal in signals.signals where signal.number == SIGTERM {
-                    drainRequested.request(logger: logger, reason: "SIGTERM from \(signal.senderPID)")
+                for await signal in signals.signals where signal.number == SignalNumber.terminate {
+                    drainRequested.request(logger: logger, reason: "SignalNumber.terminate from \(signal.senderPID)")
                 }
             }
             await tasks.next()
@@ -176,7 +164,7 @@ struct WorkerProcess: Sendable {
     }
 }
 
-/// Starts the drain once, whoever asks first (the master's message or SIGTERM).
+/// Starts the drain once, whoever asks first (the master's message or SignalNumber.terminate).
 private final class WorkerDrainRequest: Sendable {
     private let requested = Atomic<Bool>(false)
     private let server: RPCServer

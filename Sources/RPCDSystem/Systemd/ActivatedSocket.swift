@@ -17,6 +17,9 @@ package struct ActivatedSocket: Sendable, Hashable {
     /// The bound address: `127.0.0.1:7700`, `[::1]:7700`, a unix path, or `@name` (abstract).
     package var address: String
 
+    /// Whether it is a unix stream socket (else TCP over IPv4 or IPv6).
+    package var isUnix: Bool { self.family == AF_UNIX }
+
     /// Takes the sockets systemd passed to this process: none when `LISTEN_PID` is unset or names
     /// another process (an inherited environment is not an invitation). Call once, at startup;
     /// `LISTEN_*` are removed from the environment and every descriptor is made close-on-exec.

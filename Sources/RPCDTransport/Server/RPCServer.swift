@@ -7,11 +7,11 @@ internal import Synchronization
 
 /// A JSON-RPC server over a set of listeners, sharing one dispatcher.
 ///
-/// Lifecycle: `bind()` opens every listener (or none: a failure closes those already bound),
+/// Lifecycle: `bind()` adopts every listener (or none: a failure closes those already adopted),
 /// `run()` serves until `beginShutdown()` has been called and every connection has drained,
 /// `closeAllConnections()` cuts the drain short.
 package final class RPCServer: Sendable {
-    private let listeners: [ServerListener]
+    private let listeners: [ListeningSocket]
     private let dispatcher: Dispatcher
     private let limits: TransportLimits
     private let group: any EventLoopGroup
@@ -20,26 +20,10 @@ package final class RPCServer: Sendable {
     private let calls = PendingCallRunner()
     private let drainDeadline = Mutex<Scheduled<Void>?>(nil)
 
-    /// Creates a server that binds `endpoints` itself; nothing is bound until `bind()`.
-    package convenience init(
-        endpoints: [ListenEndpoint],
-        dispatcher: Dispatcher,
-        limits: TransportLimits,
-        group: any EventLoopGroup,
-        logger: Logger
-    ) {
-        self.init(
-            listeners: endpoints.map(ServerListener.init(binding:)),
-            dispatcher: dispatcher,
-            limits: limits,
-            group: group,
-            logger: logger
-        )
-    }
-
-    /// Creates a server over listeners that it binds or adopts; nothing happens until `bind()`.
+    /// Creates a server over sockets that are already listening (`ListeningSockets`); nothing
+    /// happens until `bind()`. The server owns the descriptors from then on and closes them.
     package init(
-        listeners: [ServerListener],
+        listeners: [ListeningSocket],
         dispatcher: Dispatcher,
         limits: TransportLimits,
         group: any EventLoopGroup,
@@ -59,24 +43,22 @@ package final class RPCServer: Sendable {
     /// Async calls running now (synchronous ones finish within the read that brought them).
     package var inFlightCount: Int { self.calls.runningCount }
 
-    /// Binds every endpoint.
-    /// - Throws: `TransportError` naming the endpoint that could not be bound.
-    package func bind() async throws -> [BoundListener] {
-        var bound: [(any Channel, BoundListener)] = []
+    /// Starts accepting on every listener.
+    /// - Throws: `TransportError` naming the endpoint whose socket could not be adopted.
+    package func bind() async throws {
+        var adopted: [any Channel] = []
         do {
             for listener in self.listeners {
-                let channel = try await self.open(listener)
+                let channel = try await self.adopt(listener)
                 self.registry.addListener(channel)
-                let endpoint = listener.endpoint
-                bound.append((channel, BoundListener(endpoint: endpoint, address: Self.describe(channel, endpoint))))
+                adopted.append(channel)
             }
         } catch {
-            for (channel, _) in bound {
+            for channel in adopted {
                 try? await channel.close()
             }
             throw error
         }
-        return bound.map(\.1)
     }
 
     /// Serves until draining has finished.
@@ -117,49 +99,22 @@ package final class RPCServer: Sendable {
         self.registry.closeAllConnections()
     }
 
-    private func open(_ listener: ServerListener) async throws -> any Channel {
+    private func adopt(_ listener: ListeningSocket) async throws -> any Channel {
         let endpoint = listener.endpoint
-        let bootstrap = self.makeBootstrap(for: endpoint)
-        if let descriptor = listener.descriptor {
-            do {
-                return try await bootstrap.withBoundSocket(descriptor).get()
-            } catch {
-                throw TransportError(
-                    code: .bindFailed,
-                    message: "cannot serve \(endpoint) on fd \(descriptor): \(error)",
-                    cause: error
-                )
-            }
-        }
-        switch endpoint.kind {
-        case .tcp(let host, let port):
-            do {
-                return try await bootstrap.bind(host: host, port: port).get()
-            } catch let error as IOError where error.errnoCode == EADDRINUSE {
-                throw TransportError(code: .addressInUse, message: "address already in use: \(endpoint)", cause: error)
-            } catch {
-                throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
-            }
-        case .unix(let path):
-            try StaleSocketFile.clear(path, for: endpoint)
-            let channel: any Channel
-            do {
-                channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
-            } catch {
-                throw TransportError(code: .bindFailed, message: "cannot listen on \(endpoint): \(error)", cause: error)
-            }
-            if let mode = endpoint.unixMode {
-                try FileSystemCalls.setMode(path, mode)
-            }
-            return channel
+        do {
+            return try await self.makeBootstrap(for: endpoint).withBoundSocket(listener.descriptor).get()
+        } catch {
+            throw TransportError(
+                code: .bindFailed,
+                message: "cannot serve \(endpoint) on fd \(listener.descriptor): \(error)",
+                cause: error
+            )
         }
     }
 
     private func removeUnixSocketFiles() {
-        for listener in self.listeners where listener.removesSocketFile {
-            if case .unix(let path) = listener.endpoint.kind {
-                try? FileSystemCalls.removeIfPresent(path)
-            }
+        for listener in self.listeners {
+            ListeningSockets.removeSocketFile(of: listener)
         }
     }
 
@@ -200,21 +155,6 @@ package final class RPCServer: Sendable {
                 return channel.eventLoop.makeSucceededVoidFuture()
             } catch {
                 return channel.eventLoop.makeFailedFuture(error)
-            }
-        }
-    }
-
-    private static func describe(_ channel: any Channel, _ endpoint: ListenEndpoint) -> String {
-        switch endpoint.kind {
-        case .unix(let path):
-            return path
-        case .tcp(let host, _):
-            guard let address = channel.localAddress, let port = address.port else { return endpoint.description }
-            switch address {
-            case .v6:
-                return "[\(address.ipAddress ?? host)]:\(port)"
-            default:
-                return "\(address.ipAddress ?? host):\(port)"
             }
         }
     }

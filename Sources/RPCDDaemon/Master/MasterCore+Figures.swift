@@ -1,0 +1,48 @@
+internal import JSONRPC
+internal import RPCDSupervisor
+
+/// What the master knows about the whole service: totals, per-method statistics, the status
+/// line, and the metrics text it hands every worker.
+extension MasterCore {
+    /// Per-method statistics over every worker, those gone included.
+    var mergedMethodStatistics: [String: MethodStatisticsSnapshot] {
+        self.loop.preconditionInEventLoop()
+        return self.statistics.mergedMethods
+    }
+
+    /// Calls and errors over every worker, those gone included.
+    var totals: WorkerStats {
+        self.loop.preconditionInEventLoop()
+        return self.statistics.totals(running: self.table.workers.values.map(\.stats))
+    }
+
+    /// The one-line summary systemd shows in `systemctl status`.
+    var statusLine: String {
+        if self.table.stopping {
+            return "stopping: \(self.table.workers.count) workers left"
+        }
+        return "serving: \(self.table.readyCount)/\(self.table.desired) workers ready, "
+            + "generation \(self.table.generation), \(self.totals.requests) requests"
+    }
+
+    /// Hands every worker the service-wide `GET /metrics` text (each serves what it got last).
+    func publishMetrics() {
+        guard !self.controls.isEmpty else { return }
+        let text = PrometheusExposition(
+            requests: self.totals.requests,
+            errors: self.totals.errors,
+            workersReady: self.table.readyCount,
+            workersDesired: self.table.desired,
+            generation: self.table.generation,
+            uptimeSeconds: Double((ContinuousClock.now - self.startedAt) / .seconds(1)),
+            methods: self.mergedMethodStatistics
+        ).text
+        self.broadcast(.metrics(text))
+    }
+
+    func broadcast(_ message: ControlMessage) {
+        for channel in self.controls.values {
+            channel.sendControl(message)
+        }
+    }
+}

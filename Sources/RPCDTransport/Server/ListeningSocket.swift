@@ -1,0 +1,23 @@
+/// One listening socket, bound by rpcd or passed by systemd, with what it serves.
+package struct ListeningSocket: Sendable, Hashable {
+    /// The endpoint as configured (or derived from an activated socket's name and address).
+    package var endpoint: ListenEndpoint
+    /// The listening descriptor.
+    package var descriptor: Int32
+    /// The bound address: `HOST:PORT`, `[V6]:PORT` or the unix socket path (port 0 resolved).
+    package var address: String
+    /// Whether rpcd bound it (and so may unlink its socket file); systemd's sockets are never
+    /// unlinked or shut down by rpcd.
+    package var owned: Bool
+
+    /// A socket described by its parts.
+    package init(endpoint: ListenEndpoint, descriptor: Int32, address: String, owned: Bool) {
+        self.endpoint = endpoint
+        self.descriptor = descriptor
+        self.address = address
+        self.owned = owned
+    }
+
+    /// `ndjson`, `length` or `http`.
+    package var role: String { self.endpoint.role }
+}
