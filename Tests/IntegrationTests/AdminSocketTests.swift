@@ -110,6 +110,26 @@ struct AdminSocketTests {
         #expect(try daemon.admin.run(["status"], as: .nobody).exitCode == 0)
     }
 
+    /// Membership is what the peer process holds (its `/proc/PID/status` groups), not what the
+    /// group database lists for its uid: uid 4242 has no passwd entry at all.
+    @Test func aSupplementaryGroupOfThePeerProcessCounts() throws {
+        let (daemon, _) = try RPCDProcess.startMaster(
+            workers: 1,
+            listen: "tcp://127.0.0.1:0",
+            environment: ["RPCD_ADMIN_GROUP": "users"]
+        )
+        defer { daemon.kill() }
+        let member = try daemon.admin.run(
+            ["status", "--json"],
+            as: AdminTool.Identity(uid: 4242, gid: 4242, groups: [100])
+        )
+        #expect(member.exitCode == 0, "\(member)")
+        #expect(member.stdout.contains("\"pid\":\(daemon.pid)"), "\(member)")
+        // The same user without the group: the kernel already refuses (0660, group users).
+        let outsider = try daemon.admin.run(["status"], as: Self.stranger)
+        #expect(outsider.exitCode == 4, "\(outsider)")
+    }
+
     @Test func anUnknownAdminGroupIsAConfigurationError() throws {
         let directory = try TemporaryDirectory()
         let result = try RunCommand.rpcd(

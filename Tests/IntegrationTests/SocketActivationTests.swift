@@ -81,6 +81,8 @@ import Testing
         #expect(try HTTPClient(.unix(path: httpSocket)).post(JSONRPCMessages.ping()).bodyText == JSONRPCMessages.pong())
         let status = try AdminTool(socket: adminSocket).status()
         #expect(status.listeners.count == 3)
+        // Activated sockets mean a service manager started rpcd, even without NOTIFY_SOCKET.
+        #expect(status.mode == "systemd")
 
         if workers > 0 {
             // LISTEN_* were read once by the master; workers get the sockets as fds, not the variables.

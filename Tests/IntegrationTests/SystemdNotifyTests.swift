@@ -133,14 +133,15 @@ import Testing
         #expect(messages.filter { $0["WATCHDOG"] == "1" }.isEmpty, "\(messages)")
     }
 
-    @Test func aFatalStartErrorIsReportedWithStatusAndErrno() throws {
+    /// Both modes bind the same way, so both report a port in use with its errno.
+    @Test(arguments: [0, 1]) func aFatalStartErrorIsReportedWithStatusAndErrno(workers: Int) throws {
         let (holder, listeners) = try RPCDProcess.start(listen: "tcp://127.0.0.1:0")
         defer { holder.kill() }
         let taken = try listeners.ndjson()
         let directory = try TemporaryDirectory(prefix: "rpcd-notify")
         let notify = try NotifySocket(path: directory.file("notify.sock"))
         let daemon = try RPCDProcess(
-            environment: ["NOTIFY_SOCKET": notify.path, "RPCD_WORKERS": "1", "RPCD_LISTEN": "tcp://\(taken)"]
+            environment: ["NOTIFY_SOCKET": notify.path, "RPCD_WORKERS": "\(workers)", "RPCD_LISTEN": "tcp://\(taken)"]
         )
         #expect(try daemon.waitForExit() == .exited(1))
         let (message, before) = try notify.receive(timeout: .seconds(2)) { $0["ERRNO"] != nil }
