@@ -67,7 +67,11 @@ let package = Package(
         ),
 
         // Admin methods and result types (shared by the admin server and rpcd-admin), the admin client.
-        .target(name: "RPCDAdmin", dependencies: ["JSONRPC", "RPCDSystem"], swiftSettings: strictSettings),
+        .target(
+            name: "RPCDAdmin",
+            dependencies: ["JSONRPC", "RPCDSystem", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
 
         // The master's worker table and restart policy: a pure state machine, no I/O.
         .target(name: "RPCDSupervisor", swiftSettings: strictSettings),
@@ -96,13 +100,16 @@ let package = Package(
                 "RPCDDaemon",
                 "RPCDSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "rpcd-admin",
             dependencies: [
+                "JSONRPC",
                 "RPCDAdmin",
+                "RPCDSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
