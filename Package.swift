@@ -73,8 +73,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // The master's worker table and restart policy: a pure state machine, no I/O.
-        .target(name: "RPCDSupervisor", swiftSettings: strictSettings),
+        // The master's worker table and restart policy: a pure state machine, no I/O,
+        // and the master–worker control messages (values, encoded as JSON lines).
+        .target(name: "RPCDSupervisor", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
 
         // Composition root: configuration, logging, built-in methods, process wiring.
         .target(

@@ -1,6 +1,7 @@
 internal import NIOCore
 internal import NIOExtras
 internal import NIOPosix
+internal import RPCDSupervisor
 
 /// Opens one end of a master–worker control socketpair as a channel: both sides use this, so
 /// both read the same framing under the same cap.

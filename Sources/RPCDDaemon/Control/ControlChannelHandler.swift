@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import RPCDSupervisor
 
 /// Reads control messages (one per line, after a `LineBasedFrameDecoder`) and hands them on;
 /// tells its owner when the other side has gone.

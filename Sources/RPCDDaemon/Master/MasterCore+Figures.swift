@@ -1,5 +1,6 @@
 internal import JSONRPC
 internal import RPCDSupervisor
+internal import RPCDTransport
 
 /// What the master knows about the whole service: totals, per-method statistics, the status
 /// line, and the metrics text it hands every worker.

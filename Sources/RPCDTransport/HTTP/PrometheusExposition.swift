@@ -1,21 +1,48 @@
-internal import JSONRPC
+package import JSONRPC
 
 /// `GET /metrics` in the Prometheus text exposition format (version 0.0.4).
 ///
 /// In master mode the master renders it from every worker's heartbeats (those gone included)
 /// and hands it to each worker once a second, so whichever worker a scrape reaches answers for
 /// the whole service; in single-process mode the process renders its own.
-struct PrometheusExposition {
-    var requests: Int
-    var errors: Int
-    var workersReady: Int
-    var workersDesired: Int
-    var generation: Int
-    var uptimeSeconds: Double
-    var methods: [String: MethodStatisticsSnapshot]
+package struct PrometheusExposition {
+    /// Calls answered, every worker included.
+    package var requests: Int
+    /// Calls answered with an error.
+    package var errors: Int
+    /// Workers serving now.
+    package var workersReady: Int
+    /// Workers the master keeps.
+    package var workersDesired: Int
+    /// The worker generation (1 + reloads).
+    package var generation: Int
+    /// Seconds since the service started.
+    package var uptimeSeconds: Double
+    /// Per-method calls, errors and latency.
+    package var methods: [String: MethodStatisticsSnapshot]
 
     /// The exposition text, families in a fixed order, methods sorted by name.
-    var text: String {
+    /// The figures to expose.
+    package init(
+        requests: Int,
+        errors: Int,
+        workersReady: Int,
+        workersDesired: Int,
+        generation: Int,
+        uptimeSeconds: Double,
+        methods: [String: MethodStatisticsSnapshot]
+    ) {
+        self.requests = requests
+        self.errors = errors
+        self.workersReady = workersReady
+        self.workersDesired = workersDesired
+        self.generation = generation
+        self.uptimeSeconds = uptimeSeconds
+        self.methods = methods
+    }
+
+    /// The exposition text.
+    package var text: String {
         var text = ""
         func family(_ name: String, _ type: String, _ help: String) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"

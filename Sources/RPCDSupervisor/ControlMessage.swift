@@ -1,8 +1,7 @@
-internal import JSONRPC
-internal import RPCDSupervisor
+package import JSONRPC
 
 /// A message on the control socketpair between the master and one worker (one JSON object per line).
-enum ControlMessage: Sendable, Equatable {
+package enum ControlMessage: Sendable, Equatable {
     /// Worker → master: listeners adopted, serving.
     case ready
     /// Worker → master, every `heartbeatInterval` while every event loop of the worker turns:
@@ -18,10 +17,10 @@ enum ControlMessage: Sendable, Equatable {
     case metrics(String)
 
     /// How often a healthy worker reports.
-    static let heartbeatInterval: Duration = .milliseconds(500)
+    package static let heartbeatInterval: Duration = .milliseconds(500)
 
     /// The message as one JSON text (no newline).
-    var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         let value: JSONValue
         switch self {
         case .ready:
@@ -50,7 +49,7 @@ enum ControlMessage: Sendable, Equatable {
     }
 
     /// Decodes one line; nil for anything unknown (a newer peer's message is ignored, not fatal).
-    init?(_ bytes: UnsafeRawBufferPointer) {
+    package init?(_ bytes: UnsafeRawBufferPointer) {
         guard case .object(let object)? = try? JSONParser(maxDepth: 6).parse(bytes),
             case .string(let type)? = object["type"]
         else { return nil }

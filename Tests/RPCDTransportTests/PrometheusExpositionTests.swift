@@ -1,7 +1,7 @@
 import JSONRPC
 import Testing
 
-@testable import RPCDDaemon
+@testable import RPCDTransport
 
 @Suite("Prometheus exposition")
 struct PrometheusExpositionTests {
