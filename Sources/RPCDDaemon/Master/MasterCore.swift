@@ -4,6 +4,8 @@ internal import NIOCore
 internal import NIOExtras
 internal import NIOPosix
 internal import RPCDAdmin
+internal import RPCDConfiguration
+internal import RPCDLogging
 internal import RPCDSupervisor
 internal import RPCDSystem
 internal import RPCDTransport

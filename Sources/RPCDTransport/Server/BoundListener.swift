@@ -1,3 +1,5 @@
+package import RPCDConfiguration
+
 /// A listener after binding: what was asked for and where it actually listens.
 package struct BoundListener: Sendable, Hashable {
     /// The endpoint as configured.

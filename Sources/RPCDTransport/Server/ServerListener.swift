@@ -1,3 +1,5 @@
+package import RPCDConfiguration
+
 /// One listener of an `RPCServer`: what it serves, and whether it binds or adopts a socket.
 package struct ServerListener: Sendable, Hashable {
     /// The endpoint and framing.
