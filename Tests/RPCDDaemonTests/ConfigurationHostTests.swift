@@ -13,6 +13,8 @@ struct ConfigurationHostTests {
         #expect(host.groupExists("root"))
         #expect(host.groupExists("0"))
         #expect(!host.groupExists("no-such-group-for-rpcd-tests"))
+        // UserDatabase's rule: a numeric RPCD_ADMIN_GROUP is the gid itself, named or not.
+        #expect(host.groupExists("4242"))
         #expect(host.fileExists("/"))
         #expect(!host.fileExists("/nonexistent/rpcd-test"))
         #expect(host.unreadableReason("/nonexistent/rpcd-test") == "No such file or directory")
