@@ -50,12 +50,32 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Log records and sinks: stderr, file, journald, syslog; the live level; USR1 reopens.
+        .target(
+            name: "RPCDLogging",
+            dependencies: ["RPCDSystem", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
+        // The configuration language: keys, value syntax, env files, layering, validation,
+        // --check-config. Pure: what it needs of the machine comes through ConfigurationLoader.Host.
+        .target(
+            name: "RPCDConfiguration",
+            dependencies: [
+                "RPCDLogging",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // SwiftNIO listeners, framing, limits, draining.
         .target(
             name: "RPCDTransport",
             dependencies: [
                 "CLinux",
                 "JSONRPC",
+                "RPCDConfiguration",
                 "RPCDSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -77,16 +97,17 @@ let package = Package(
         // and the master–worker control messages (values, encoded as JSON lines).
         .target(name: "RPCDSupervisor", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
 
-        // Composition root: configuration, logging, built-in methods, process wiring.
+        // Composition root: built-in methods, process wiring of master, worker and single-process mode.
         .target(
             name: "RPCDDaemon",
             dependencies: [
                 "JSONRPC",
                 "RPCDSupervisor",
                 "RPCDAdmin",
+                "RPCDConfiguration",
+                "RPCDLogging",
                 "RPCDSystem",
                 "RPCDTransport",
-                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -136,7 +157,25 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCDDaemonTests",
-            dependencies: ["JSONRPC", "RPCDDaemon", "RPCDTransport", "TestSupport"],
+            dependencies: ["JSONRPC", "RPCDConfiguration", "RPCDDaemon", "RPCDTransport", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RPCDConfigurationTests",
+            dependencies: [
+                "RPCDAdmin",
+                "RPCDConfiguration",
+                "RPCDLogging",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RPCDLoggingTests",
+            dependencies: [
+                "RPCDLogging", "RPCDSystem", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),

@@ -12,6 +12,9 @@ package enum ProcessFacts {
 
     /// The effective user id.
     package static var effectiveUserID: UInt32 { geteuid() }
+
+    /// The real user id (`getuid(2)`, which cannot fail).
+    package static var userID: UInt32 { getuid() }
 }
 
 extension ProcessFacts {

@@ -37,6 +37,11 @@ public final class TemporaryDirectory: Sendable {
         return path
     }
 
+    /// The contents of the file `name` inside the directory, as UTF-8 text.
+    public func read(_ name: String) throws -> String {
+        try String(contentsOfFile: self.file(name), encoding: .utf8)
+    }
+
     /// Whether something exists at `name` inside the directory.
     public func exists(_ name: String) -> Bool {
         FileManager.default.fileExists(atPath: self.file(name))

@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+internal import RPCDConfiguration
 internal import RPCDSystem
 internal import RPCDTransport
 

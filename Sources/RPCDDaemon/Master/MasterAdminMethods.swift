@@ -2,6 +2,7 @@ internal import JSONRPC
 internal import Logging
 internal import NIOCore
 internal import RPCDAdmin
+internal import RPCDConfiguration
 internal import RPCDSupervisor
 internal import RPCDSystem
 

@@ -3,6 +3,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOPosix
 internal import RPCDAdmin
+internal import RPCDConfiguration
 internal import RPCDTransport
 
 extension MasterCore {

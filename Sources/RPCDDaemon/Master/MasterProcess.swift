@@ -3,6 +3,8 @@ internal import Logging
 internal import NIOCore
 internal import NIOPosix
 internal import RPCDAdmin
+internal import RPCDConfiguration
+internal import RPCDLogging
 internal import RPCDSupervisor
 internal import RPCDSystem
 internal import RPCDTransport

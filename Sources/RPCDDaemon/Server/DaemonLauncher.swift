@@ -1,6 +1,8 @@
 internal import Dispatch
 public import JSONRPC
 internal import Logging
+internal import RPCDConfiguration
+internal import RPCDLogging
 internal import RPCDSystem
 internal import Synchronization
 

@@ -1,4 +1,5 @@
 internal import Logging
+internal import RPCDConfiguration
 internal import RPCDTransport
 
 extension ListeningSockets {

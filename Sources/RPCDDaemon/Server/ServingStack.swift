@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+internal import RPCDConfiguration
 internal import RPCDTransport
 
 /// What serves requests in a process that serves: the method registry, the dispatcher, the

@@ -2,6 +2,8 @@ internal import JSONRPC
 internal import Logging
 internal import NIOCore
 internal import NIOPosix
+internal import RPCDConfiguration
+internal import RPCDLogging
 internal import RPCDSystem
 internal import RPCDTransport
 

@@ -1,6 +1,8 @@
 internal import JSONRPC
 internal import Logging
 internal import RPCDAdmin
+internal import RPCDConfiguration
+internal import RPCDLogging
 internal import RPCDSystem
 internal import RPCDTransport
 

@@ -1,4 +1,5 @@
 internal import Logging
+internal import RPCDLogging
 internal import RPCDSystem
 internal import RPCDTransport
 

@@ -1,3 +1,4 @@
+internal import RPCDConfiguration
 internal import RPCDSystem
 internal import RPCDTransport
 

@@ -3,6 +3,8 @@ internal import Logging
 internal import NIOCore
 internal import NIOExtras
 internal import NIOPosix
+internal import RPCDConfiguration
+internal import RPCDLogging
 internal import RPCDSupervisor
 internal import RPCDSystem
 internal import RPCDTransport

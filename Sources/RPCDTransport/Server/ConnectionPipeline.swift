@@ -3,6 +3,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOExtras
 internal import NIOHTTP1
+internal import RPCDConfiguration
 
 /// The handlers that speak one listener's protocol on an accepted connection.
 enum ConnectionPipeline {

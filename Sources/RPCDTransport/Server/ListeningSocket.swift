@@ -1,3 +1,5 @@
+package import RPCDConfiguration
+
 /// One listening socket, bound by rpcd or passed by systemd, with what it serves.
 package struct ListeningSocket: Sendable, Hashable {
     /// The endpoint as configured (or derived from an activated socket's name and address).

@@ -1,3 +1,4 @@
+package import RPCDConfiguration
 internal import RPCDSystem
 
 /// The listening sockets of one rpcd: bound here, the one way rpcd binds (single-process mode,

@@ -2,6 +2,7 @@ package import JSONRPC
 package import Logging
 package import NIOCore
 internal import NIOPosix
+internal import RPCDConfiguration
 internal import RPCDSystem
 internal import Synchronization
 

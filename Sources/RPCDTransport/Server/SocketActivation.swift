@@ -1,3 +1,4 @@
+internal import RPCDConfiguration
 package import RPCDSystem
 
 /// Socket-activated sockets sorted by role, from their `FileDescriptorName=` (DESIGN §3):

@@ -1,3 +1,4 @@
+package import RPCDConfiguration
 internal import RPCDSystem
 
 /// A unix socket path about to be bound: a file left there by a dead server is removed, but

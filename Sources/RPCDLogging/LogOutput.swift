@@ -33,7 +33,7 @@ package enum LogOutput {
                     level: .error,
                     message: "cannot open the log file; logging to stderr",
                     metadata: ["error": "\(error.message)"],
-                    source: "RPCDDaemon",
+                    source: "RPCDLogging",
                     file: #fileID,
                     function: #function,
                     line: #line

@@ -1,25 +1,8 @@
-import Foundation
 import Logging
-import RPCDDaemon
-import RPCDTransport
+import RPCDAdmin
+import RPCDConfiguration
+import TestSupport
 import Testing
-
-/// A host with fixed answers: user 1000, 4 CPUs, no default config file, groups `rpcd` and `0`.
-private func testHost(
-    effectiveUserID: UInt32 = 1000,
-    userID: UInt32 = 1000,
-    onlineCPUs: Int = 4,
-    defaultConfigFile: String = "/nonexistent/rpcd.env"
-) -> ConfigurationLoader.Host {
-    var host = ConfigurationLoader.Host.current
-    host.effectiveUserID = effectiveUserID
-    host.userID = userID
-    host.onlineCPUs = onlineCPUs
-    host.defaultConfigFile = defaultConfigFile
-    host.groupExists = { $0 == "rpcd" || $0 == "0" }
-    host.unreadableReason = { $0.hasSuffix("missing") ? "No such file or directory" : nil }
-    return host
-}
 
 private func load(
     flags: [String: String] = [:],
@@ -458,7 +441,7 @@ struct ConfigurationLoaderTests {
         let loaded = try load(environment: environment, host: testHost(effectiveUserID: euid, userID: euid))
         #expect(loaded.configuration.adminSocket == expected)
         #expect(
-            DaemonConfiguration.defaultAdminSocket(environment: environment, effectiveUserID: euid, userID: euid)
+            AdminSocketPath.default(environment: environment, effectiveUserID: euid, userID: euid)
                 == expected
         )
     }
@@ -548,18 +531,5 @@ struct ConfigurationLoaderTests {
         #expect(throws: ConfigurationError.self) {
             try second.reloaded()
         }
-    }
-
-    @Test("the real host answers")
-    func currentHost() {
-        let host = ConfigurationLoader.Host.current
-        #expect(host.onlineCPUs >= 1)
-        #expect(host.defaultConfigFile == "/etc/rpcd/rpcd.env")
-        #expect(host.groupExists("root"))
-        #expect(host.groupExists("0"))
-        #expect(!host.groupExists("no-such-group-for-rpcd-tests"))
-        #expect(host.fileExists("/"))
-        #expect(!host.fileExists("/nonexistent/rpcd-test"))
-        #expect(host.unreadableReason("/nonexistent/rpcd-test") == "No such file or directory")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 import Logging
-import RPCDDaemon
+import RPCDLogging
+import TestSupport
 import Testing
 
 @Suite("Log sinks and handlers")
@@ -272,24 +273,5 @@ struct LogSinkTests {
         logger.info("two")
         #expect(Self.lines(try directory.read("rpcd.log")).count == 1)
         #expect(Self.lines(try directory.read("rpcd.log.1")).count == 1)
-    }
-
-    @Test(
-        "log targets parse and print",
-        arguments: [
-            ("auto", LogTarget.auto, "auto"), ("JOURNALD", .journald, "journald"), ("stderr", .stderr, "stderr"),
-            ("syslog", .syslog, "syslog"),
-            ("file:/var/log/rpcd.log", .file(path: "/var/log/rpcd.log"), "file:/var/log/rpcd.log"),
-            ("file:rpcd.log", .file(path: "/srv/rpcd.log"), "file:/srv/rpcd.log"),
-        ]
-    )
-    func targets(_ text: String, _ target: LogTarget, _ canonical: String) {
-        #expect(LogTarget.parse(text, currentDirectory: "/srv") == target)
-        #expect(target.description == canonical)
-    }
-
-    @Test("invalid log targets", arguments: ["", "file:", "journal", "file", "stdout"])
-    func invalidTargets(_ text: String) {
-        #expect(LogTarget.parse(text, currentDirectory: "/") == nil)
     }
 }

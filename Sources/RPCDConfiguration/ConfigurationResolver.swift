@@ -1,73 +1,8 @@
 internal import Logging
-internal import RPCDTransport
-
-/// Loads and validates rpcd's configuration (DESIGN §3).
-///
-/// Precedence: command-line flag > environment > config file > default. The config file is
-/// `RPCD_CONFIG` (flag or environment; relative to the working directory), else
-/// `/etc/rpcd/rpcd.env` if it exists. Every value is validated; the first bad one is a
-/// `ConfigurationError` naming the key, the value and what was expected.
-///
-/// Empty values: for keys whose default is "none" (`RPCD_CONFIG`, `RPCD_ADMIN_GROUP`,
-/// `RPCD_PIDFILE`, `RPCD_AUTH_TOKEN_FILE`) an empty value means none, so a later layer can
-/// switch off what an earlier one set; for every other key an empty value is invalid.
-package struct ConfigurationLoader {
-    /// What a load reads; a reload reads the same.
-    struct Inputs: Sendable {
-        var flags: [String: String]
-        var environment: [String: String]
-        var currentDirectory: String
-        var host: Host
-    }
-
-    /// Loads the configuration of this process.
-    /// - Parameters:
-    ///   - flags: command-line settings keyed by environment name: `--config` → `RPCD_CONFIG`,
-    ///     `--daemon` → `RPCD_DAEMON=1`, `--pidfile` → `RPCD_PIDFILE`.
-    ///   - environment: the whole process environment; `RPCD_*` keys are settings, and
-    ///     `RUNTIME_DIRECTORY` and `XDG_RUNTIME_DIR` shape the default paths.
-    ///   - currentDirectory: resolves relative paths (config file, pidfile, sockets, log file).
-    /// - Throws: `ConfigurationError` for a bad value, or a config file that is missing or malformed.
-    package static func load(
-        flags: [String: String],
-        environment: [String: String],
-        currentDirectory: String
-    ) throws(ConfigurationError) -> LoadedConfiguration {
-        try self.load(flags: flags, environment: environment, currentDirectory: currentDirectory, host: .current)
-    }
-
-    /// Loads the configuration with the machine's facts given explicitly (for tests).
-    package static func load(
-        flags: [String: String],
-        environment: [String: String],
-        currentDirectory: String,
-        host: Host
-    ) throws(ConfigurationError) -> LoadedConfiguration {
-        try self.load(
-            Inputs(flags: flags, environment: environment, currentDirectory: currentDirectory, host: host)
-        )
-    }
-
-    static func load(_ inputs: Inputs) throws(ConfigurationError) -> LoadedConfiguration {
-        let settings = try LayeredSettings(
-            flags: inputs.flags,
-            environment: inputs.environment,
-            currentDirectory: inputs.currentDirectory,
-            host: inputs.host
-        )
-        var resolver = Resolver(settings: settings, inputs: inputs)
-        let configuration = try resolver.resolveAll()
-        return LoadedConfiguration(
-            configuration: configuration,
-            entries: ConfigurationKey.allCases.map { resolver.entries[$0]! },
-            warnings: settings.warnings,
-            inputs: inputs
-        )
-    }
-}
+internal import RPCDLogging
 
 /// Turns each key's winning text (or its default) into a typed value and an entry.
-private struct Resolver {
+struct ConfigurationResolver {
     let settings: LayeredSettings
     let inputs: ConfigurationLoader.Inputs
     var entries: [ConfigurationKey: ConfigEntry] = [:]
@@ -116,11 +51,7 @@ private struct Resolver {
         )
         let adminSocket = try self.resolve(
             .adminSocket,
-            default: DaemonConfiguration.defaultAdminSocket(
-                environment: environment,
-                effectiveUserID: host.effectiveUserID,
-                userID: host.userID
-            ),
+            default: host.defaultAdminSocket(environment, host.effectiveUserID, host.userID),
             { text throws(ValueProblem) in try Self.socketPath(text, currentDirectory: directory) },
             { $0 }
         )
@@ -180,12 +111,7 @@ private struct Resolver {
         )
         let pidfile = try self.resolve(
             .pidfile,
-            default: DaemonConfiguration.defaultPidfile(
-                daemon: daemon,
-                environment: environment,
-                effectiveUserID: host.effectiveUserID,
-                userID: host.userID
-            ),
+            default: DaemonConfiguration.defaultPidfile(daemon: daemon, environment: environment, host: host),
             { text throws(ValueProblem) in try Self.optionalPath(text, currentDirectory: directory) },
             { $0 ?? "" }
         )

@@ -1,5 +1,5 @@
 package import Logging
-package import RPCDTransport
+package import RPCDLogging
 
 /// The effective, validated configuration of rpcd: one typed property per key of DESIGN §3.
 ///

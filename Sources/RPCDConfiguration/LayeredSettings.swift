@@ -50,11 +50,12 @@ struct LayeredSettings {
             // An empty RPCD_CONFIG means "no config file", not even the default one.
             if !named.isEmpty {
                 file = try EnvironmentFile.load(
-                    path: ConfigValueSyntax.absolutePath(named, currentDirectory: currentDirectory)
+                    path: ConfigValueSyntax.absolutePath(named, currentDirectory: currentDirectory),
+                    host: host
                 )
             }
         } else if host.fileExists(host.defaultConfigFile) {
-            file = try EnvironmentFile.load(path: host.defaultConfigFile)
+            file = try EnvironmentFile.load(path: host.defaultConfigFile, host: host)
         }
 
         var warnings: [String] = []

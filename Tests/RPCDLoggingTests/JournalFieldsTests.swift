@@ -1,7 +1,7 @@
 import Logging
 import Testing
 
-@testable import RPCDDaemon
+@testable import RPCDLogging
 
 @Suite("Journal entries")
 struct JournalFieldsTests {

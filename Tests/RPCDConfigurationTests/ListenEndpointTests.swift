@@ -1,4 +1,4 @@
-import RPCDTransport
+import RPCDConfiguration
 import Testing
 
 @Suite("ListenEndpoint")

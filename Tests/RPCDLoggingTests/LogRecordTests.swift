@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Testing
 
-@testable import RPCDDaemon
+@testable import RPCDLogging
 
 @Suite("Log line formats")
 struct LogRecordTests {

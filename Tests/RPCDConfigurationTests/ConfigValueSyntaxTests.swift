@@ -1,6 +1,6 @@
 import Testing
 
-@testable import RPCDDaemon
+@testable import RPCDConfiguration
 
 @Suite("Configuration value syntax")
 struct ConfigValueSyntaxTests {

@@ -1,9 +1,3 @@
-internal import RPCDSystem
-
-#if canImport(Glibc)
-internal import Glibc
-#endif
-
 /// A config file in environment-file syntax, parsed.
 ///
 /// Syntax: `KEY=VALUE` lines; blank lines and lines starting with `#` are skipped; an optional
@@ -36,18 +30,16 @@ struct EnvironmentFile: Sendable, Equatable {
     /// pointing at a device or a log file should fail rather than fill memory.
     static let maximumBytes = 1 << 20
 
-    /// Reads and parses the file at an absolute path.
-    static func load(path: String) throws(ConfigurationError) -> EnvironmentFile {
+    /// Reads the file at an absolute path through `host` and parses it.
+    static func load(path: String, host: ConfigurationLoader.Host) throws(ConfigurationError) -> EnvironmentFile {
         let bytes: [UInt8]
         do {
-            bytes = try self.readFile(path)
+            bytes = try host.readFile(path, self.maximumBytes)
         } catch {
-            let code: ConfigurationError.Code =
-                error.errno == .noSuchFileOrDirectory ? .configFileNotFound : .configFileUnreadable
             throw ConfigurationError(
-                code: code,
-                message: "cannot read config file \(path): \(error.errno)",
-                cause: error
+                code: error.code == .notFound ? .configFileNotFound : .configFileUnreadable,
+                message: "cannot read config file \(path): \(error.reason)",
+                cause: error.cause ?? error
             )
         }
         guard bytes.count <= self.maximumBytes else {
@@ -165,24 +157,6 @@ struct EnvironmentFile: Sendable, Equatable {
             return false
         }
         return key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-    }
-
-    /// Reads at most `maximumBytes + 1` bytes: enough to tell that a file is too large.
-    private static func readFile(_ path: String) throws(SystemCallError) -> [UInt8] {
-        let descriptor = try syscall("open") { open(path, O_RDONLY | O_CLOEXEC) }
-        // A failed close of a read-only descriptor loses nothing; EINTR means it is closed.
-        defer { _ = close(descriptor) }
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
-        defer { chunk.deallocate() }
-        var contents: [UInt8] = []
-        while contents.count <= self.maximumBytes {
-            let count = try syscall("read") { read(descriptor, chunk.baseAddress, chunk.count) }
-            if count == 0 {
-                break
-            }
-            contents.append(contentsOf: chunk[..<count])
-        }
-        return contents
     }
 }
 

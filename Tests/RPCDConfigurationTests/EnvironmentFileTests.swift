@@ -1,6 +1,7 @@
+import TestSupport
 import Testing
 
-@testable import RPCDDaemon
+@testable import RPCDConfiguration
 
 @Suite("Environment file syntax")
 struct EnvironmentFileTests {
@@ -84,7 +85,7 @@ struct EnvironmentFileTests {
     func missingFile() throws {
         let directory = try TemporaryDirectory()
         #expect {
-            try EnvironmentFile.load(path: "\(directory.path)/absent.env")
+            try EnvironmentFile.load(path: "\(directory.path)/absent.env", host: testHost())
         } throws: { error in
             guard let error = error as? ConfigurationError else {
                 return false
@@ -98,7 +99,7 @@ struct EnvironmentFileTests {
     func directory() throws {
         let directory = try TemporaryDirectory()
         #expect {
-            try EnvironmentFile.load(path: directory.path)
+            try EnvironmentFile.load(path: directory.path, host: testHost())
         } throws: { error in
             (error as? ConfigurationError)?.code == .configFileUnreadable
         }

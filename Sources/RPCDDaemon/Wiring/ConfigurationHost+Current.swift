@@ -1,0 +1,63 @@
+internal import RPCDAdmin
+package import RPCDConfiguration
+internal import RPCDSystem
+
+extension ConfigurationLoader.Host {
+    /// This machine and process, as the configuration loader sees it: every answer comes from
+    /// RPCDSystem, and the default runtime paths from `AdminSocketPath`, the rule `rpcd-admin` uses.
+    package static var current: Self {
+        Self(
+            effectiveUserID: ProcessFacts.effectiveUserID,
+            userID: ProcessFacts.userID,
+            onlineCPUs: ProcessFacts.onlineCPUs,
+            defaultConfigFile: DaemonConfiguration.defaultConfigFile,
+            fileExists: { FileSystemCalls.exists($0, followingLinks: true) },
+            readFile: { path, limit throws(ReadError) in
+                do throws(SystemCallError) {
+                    return try FileReader.read(path, limit: limit)
+                } catch {
+                    let code: ReadError.Code = error.errno == .noSuchFileOrDirectory ? .notFound : .unreadable
+                    throw ReadError(code: code, reason: "\(error.errno)", cause: error)
+                }
+            },
+            // A numeric RPCD_ADMIN_GROUP is a gid as it stands (chown and the peer check need no
+            // name for it); a name must be known to the name service.
+            groupExists: { UserDatabase.groupID(named: $0) != nil },
+            unreadableReason: { path in
+                do throws(SystemCallError) {
+                    try FileSystemCalls.checkReadable(path)
+                    return nil
+                } catch {
+                    return "\(error.errno)"
+                }
+            },
+            defaultAdminSocket: { environment, effectiveUserID, userID in
+                AdminSocketPath.default(environment: environment, effectiveUserID: effectiveUserID, userID: userID)
+            },
+            privateRuntimeDirectory: { environment, effectiveUserID, userID in
+                AdminSocketPath.privateRuntimeDirectory(
+                    environment: environment,
+                    effectiveUserID: effectiveUserID,
+                    userID: userID
+                )
+            }
+        )
+    }
+}
+
+extension ConfigurationLoader {
+    /// Loads the configuration of this process from this machine (``ConfigurationLoader/Host/current``).
+    /// - Parameters:
+    ///   - flags: command-line settings keyed by environment name: `--config` → `RPCD_CONFIG`,
+    ///     `--daemon` → `RPCD_DAEMON=1`, `--pidfile` → `RPCD_PIDFILE`.
+    ///   - environment: the whole process environment.
+    ///   - currentDirectory: resolves relative paths (config file, pidfile, sockets, log file).
+    /// - Throws: `ConfigurationError` for a bad value, or a config file that is missing or malformed.
+    package static func load(
+        flags: [String: String],
+        environment: [String: String],
+        currentDirectory: String
+    ) throws(ConfigurationError) -> LoadedConfiguration {
+        try self.load(flags: flags, environment: environment, currentDirectory: currentDirectory, host: .current)
+    }
+}
