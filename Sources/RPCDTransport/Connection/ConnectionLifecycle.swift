@@ -92,7 +92,6 @@ struct ConnectionLifecycle: Sendable, Equatable {
     mutating func messageBegan() {
         self.updateProgress { progress, _ in
             progress.midMessage = true
-        } otherwise: {
         }
     }
 
@@ -100,7 +99,6 @@ struct ConnectionLifecycle: Sendable, Equatable {
     mutating func messageEnded() {
         self.updateProgress { progress, _ in
             progress.midMessage = false
-        } otherwise: {
         }
     }
 
@@ -115,7 +113,6 @@ struct ConnectionLifecycle: Sendable, Equatable {
     mutating func responseWritten() {
         self.updateProgress { progress, _ in
             progress.unflushed = true
-        } otherwise: {
         }
     }
 
@@ -123,7 +120,6 @@ struct ConnectionLifecycle: Sendable, Equatable {
     mutating func callStarted() {
         self.updateProgress { progress, _ in
             progress.inFlight += 1
-        } otherwise: {
         }
     }
 
@@ -133,7 +129,6 @@ struct ConnectionLifecycle: Sendable, Equatable {
         self.updateProgress { progress, _ in
             precondition(progress.inFlight > 0, "a call finished that never started")
             progress.inFlight -= 1
-        } otherwise: {
         }
         return self.settle(flush: true)
     }
@@ -224,6 +219,11 @@ struct ConnectionLifecycle: Sendable, Equatable {
         case .lingering, .closing, .closed:
             return otherwise()
         }
+    }
+
+    /// Applies `update` to the progress of a connection that still answers; else nothing happens.
+    private mutating func updateProgress(_ update: (inout Progress, _ draining: Bool) -> Void) {
+        self.updateProgress(update, otherwise: {})
     }
 
     /// What follows from the progress now: the close of a drained connection, a flush (when
