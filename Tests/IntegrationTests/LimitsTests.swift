@@ -61,8 +61,8 @@ import Testing
         defer { daemon.kill() }
         let client = try LineClient(listeners.ndjson())
 
-        // No newline ever comes: the server must not wait for one.
-        try client.sendRaw(Array(String(repeating: "[", count: Self.limit + 100).utf8))
+        // No newline ever comes: the server must not wait for one, and one byte over is enough.
+        try client.sendRaw(Array(String(repeating: "[", count: Self.limit + 1).utf8))
         let reply = try client.readLine(timeout: .seconds(3))
         #expect(JSONRPCErrorPattern(code: -32005).matches(reply), "got \(String(describing: reply))")
         #expect(try client.isClosedByPeer())

@@ -211,8 +211,8 @@ struct StreamRPCHandlerTests {
         #expect(!channel.isActive)
     }
 
-    /// The limit plus the room the decoder leaves for `\r\n` are buffered; one byte more, still
-    /// without a newline, is refused at once rather than buffered until the line ends.
+    /// The limit is buffered; bytes beyond it, still without a newline, are refused at once
+    /// rather than buffered until the line ends.
     @Test func ndjsonOverLimitLineWithoutNewlineIsRefusedBeforeItEnds() throws {
         let channel = try makeStreamChannel(.ndjson)
         defer { channel.tearDown() }
@@ -224,8 +224,8 @@ struct StreamRPCHandlerTests {
         #expect(!channel.isActive)
     }
 
-    /// DESIGN §9: "A line is refused as soon as it passes the limit". Without a newline, `limit + 1`
-    /// bytes may still be a line at the limit plus its `\r`, but `limit + 2` bytes cannot be.
+    /// DESIGN §9: "A line is refused as soon as it passes the limit". A trailing `\r` may be the
+    /// first half of `\r\n`, but `limit + 1` bytes before it cannot be a line at the limit.
     @Test func ndjsonPartialLineTwoOverTheLimitIsRefused() throws {
         let channel = try makeStreamChannel(.ndjson)
         defer { channel.tearDown() }
@@ -233,6 +233,68 @@ struct StreamRPCHandlerTests {
         let lines = channel.flushedLines()
         #expect(lines == [tooLargeResponse])
         #expect(!channel.isActive)
+    }
+
+    struct PartialLineCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        /// Each string is one read.
+        var reads: [String]
+        var refused: Bool
+        var testDescription: String { self.name }
+    }
+
+    /// DESIGN §9: an unterminated line is refused as soon as it is one byte over the limit; a line
+    /// at the limit is served, even when its line ending arrives in pieces.
+    static let partialLineCases: [PartialLineCase] = [
+        PartialLineCase(name: "limit, no newline", reads: [String(repeating: "x", count: testLimit)], refused: false),
+        PartialLineCase(
+            name: "limit + 1, no newline",
+            reads: [String(repeating: "x", count: testLimit + 1)],
+            refused: true
+        ),
+        PartialLineCase(
+            name: "limit, then one more byte",
+            reads: [String(repeating: "x", count: testLimit), "x"],
+            refused: true
+        ),
+        PartialLineCase(
+            name: "limit + \\r, waiting for its \\n",
+            reads: [String(repeating: "x", count: testLimit) + "\r"],
+            refused: false
+        ),
+        PartialLineCase(
+            name: "limit + \\r + one more byte",
+            reads: [String(repeating: "x", count: testLimit) + "\r", "x"],
+            refused: true
+        ),
+        PartialLineCase(
+            name: "one byte at a time up to limit + 1",
+            reads: Array(repeating: "x", count: testLimit + 1),
+            refused: true
+        ),
+    ]
+
+    @Test(arguments: partialLineCases)
+    func ndjsonPartialLineBoundary(_ testCase: PartialLineCase) throws {
+        let channel = try makeStreamChannel(.ndjson)
+        defer { channel.tearDown() }
+        for read in testCase.reads {
+            try channel.send(read)
+        }
+        #expect(channel.flushedLines() == (testCase.refused ? [tooLargeResponse] : []))
+        #expect(channel.isActive == !testCase.refused)
+    }
+
+    @Test(arguments: [["\r", "\n"], ["", "\r\n"], ["", "\n"]])
+    func ndjsonLineAtTheLimitIsServedWhenItsEndingArrivesLater(endings: [String]) throws {
+        let channel = try makeStreamChannel(.ndjson)
+        defer { channel.tearDown() }
+        try channel.send(padded(request("ping"), to: testLimit) + endings[0])
+        #expect(channel.flushedLines() == [])
+        #expect(channel.isActive)
+        try channel.send(endings[1])
+        #expect(channel.flushedLines() == [pongResponse])
+        #expect(channel.isActive)
     }
 
     @Test func ndjsonOversizedLineAcrossReadsIsRefused() throws {

@@ -5,17 +5,18 @@ internal import NIOHTTP1
 
 /// Serves JSON-RPC over HTTP/1.1 POST, plus the `/healthz` and `/readyz` probes and `/metrics`.
 ///
-/// It sits right after NIO's `HTTPRequestDecoder` and writes each response as one pre-encoded
-/// buffer: NIO's response encoder and pipelining handler cost more per request than the
-/// JSON-RPC call itself, and this handler already knows every header it sends. Pipelined
-/// requests are answered strictly in order: while an async call runs, later request parts wait
-/// in `queued` and reading pauses.
+/// It sits right after NIO's `HTTPRequestDecoder` and wires the pieces: `HTTPRequestPolicy`
+/// decides what a request head gets, `HTTPBearerAuthentication` checks tokens, each response is
+/// one `HTTPResponse` buffer, and the `ConnectionLifecycle` decides about reading, flushing and
+/// closing. Pipelined requests are answered strictly in order: while an async call runs (or a
+/// refusal waits out its delay), later request parts wait in an `HTTPPipelineQueue` and reading
+/// pauses.
 final class HTTPRPCHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum State {
+    private enum RequestState {
         case idle
         /// Collecting a POST body.
         case receiving(HTTPRequestHead, body: ByteBuffer?)
@@ -30,25 +31,18 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     }
 
     private let dispatcher: Dispatcher
+    private let policy: HTTPRequestPolicy
     private let limits: TransportLimits
     private let registry: ConnectionRegistry
     private let calls: PendingCallRunner
     private let logger: Logger
     private var requestContext: RequestContext
     /// Set when POSTs need `Authorization: Bearer TOKEN` (`RPCD_AUTH_TOKEN_FILE`, TCP only).
-    private var authentication: ConnectionAuthentication?
-    private var state = State.idle
-    private var queued: [HTTPServerRequestPart] = []
-    private var needsFlush = false
-    private var readHeld = false
-    /// Draining or input closed: answer what has been read, then close.
-    private var closing = false
-    private var inputClosed = false
-    /// Our side is shut; the client's remaining bytes are dropped until it closes too.
-    private var lingering = false
-    /// A malformed request arrived behind an async call; it is answered with 400 after it.
-    private var badRequestQueued = false
-    private var closed = false
+    private var bearer: HTTPBearerAuthentication?
+    private var state = RequestState.idle
+    private var queue = HTTPPipelineQueue()
+    /// One call at a time: responses must keep the order of the requests.
+    private var lifecycle = ConnectionLifecycle(maxInFlight: 1)
 
     init(
         dispatcher: Dispatcher,
@@ -58,6 +52,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         logger: Logger
     ) {
         self.dispatcher = dispatcher
+        self.policy = HTTPRequestPolicy(maxRequestBytes: limits.maxRequestBytes, metricsText: limits.metricsText)
         self.limits = limits
         self.registry = registry
         self.calls = calls
@@ -65,38 +60,38 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         self.requestContext = RequestContext(transport: "http")
     }
 
+    private var isWaiting: Bool {
+        if case .waiting = self.state { return true }
+        return false
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         self.requestContext.peer = context.channel.remoteAddress?.description
-        self.authentication = self.limits.authentication(for: context.channel)
+        self.bearer = HTTPBearerAuthentication(limits: self.limits, channel: context.channel)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.closed = true
+        self.lifecycle.channelInactive()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = Self.unwrapInboundIn(data)
-        if case .waiting = self.state {
-            self.queued.append(part)
+        if self.isWaiting {
+            self.queue.append(part)
             return
         }
         self.handle(part, context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.flushIfNeeded(context: context)
-        self.closeIfFinished(context: context)
+        context.perform(self.lifecycle.readCompleted())
         context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.lingering {
-            context.read()
-        } else if case .waiting = self.state {
-            self.readHeld = true
-        } else {
+        if self.lifecycle.readRequested() {
             context.read()
         }
     }
@@ -106,70 +101,46 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         case is ChannelShouldQuiesceEvent:
             // Draining: answer every request already read (the last with `Connection: close`),
             // then close.
-            self.closing = true
-            self.closeIfFinished(context: context)
+            context.perform(self.lifecycle.drain())
         case ChannelEvent.inputClosed:
             // The client will send nothing more: likewise, and a half-sent request is dropped.
-            self.closing = true
-            self.inputClosed = true
-            if self.lingering {
-                context.close(promise: nil)
-            } else {
-                self.closeIfFinished(context: context)
-            }
+            context.perform(self.lifecycle.inputClosed())
         case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
             // Idle with a half-sent request is a stalled client holding a connection slot; only
             // a call still running keeps the connection.
-            if case .waiting = self.state { return }
-            if !self.closed {
-                self.closed = true
-                context.close(promise: nil)
-            }
+            context.perform(self.lifecycle.idleTimedOut())
         default:
             context.fireUserInboundEventTriggered(event)
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard !self.closed else { return }
-        if error is HTTPParserError, case .waiting = self.state {
-            // Answer the call under way and what was queued before the bad request first.
-            self.badRequestQueued = true
+        guard self.lifecycle.isAnswering else { return }
+        guard error is HTTPParserError else {
+            self.logger.debug("http connection error", metadata: ["error": "\(error)"])
+            context.perform(self.lifecycle.failed())
             return
         }
-        if error is HTTPParserError {
-            // Malformed or ambiguous framing (e.g. both Content-Length and Transfer-Encoding):
-            // nothing after it on this connection can be trusted, so nothing after it runs.
-            self.logger.notice(
-                "bad HTTP request",
-                metadata: ["peer": "\(self.requestContext.peer ?? "?")", "error": "\(error)"]
-            )
-            self.writeResponse(
-                status: .badRequest,
-                contentType: "text/plain; charset=utf-8",
-                body: Array("bad request\n".utf8),
-                keepAlive: false,
-                version: .http1_1,
-                context: context
-            )
-        } else {
-            self.logger.debug("http connection error", metadata: ["error": "\(error)"])
-            context.close(promise: nil)
+        if self.isWaiting {
+            // Answer the call under way and what was queued before the bad request first.
+            self.queue.appendMalformedRequest()
+            return
         }
+        self.refuseMalformedRequest(error, context: context)
     }
 
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        guard !self.closed else { return }
+        guard self.lifecycle.isAnswering else { return }
         switch part {
         case .head(let head):
+            self.lifecycle.messageBegan()
             self.receivedHead(head, context: context)
         case .body(var chunk):
             // Anything but a body being collected (a refused request's included) is dropped.
             guard case .receiving(let head, var body) = self.state else { return }
-            let received = (body?.readableBytes ?? 0) + chunk.readableBytes
-            if received > self.limits.maxRequestBytes {
+            guard self.policy.admitsBody((body?.readableBytes ?? 0) + chunk.readableBytes) else {
                 self.state = .discarding
-                self.respondTooLarge(head, context: context)
+                self.send(.tooLarge(answering: head), context: context)
                 return
             }
             if body == nil {
@@ -179,12 +150,13 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             }
             self.state = .receiving(head, body: body)
         case .end:
+            self.lifecycle.messageEnded()
             switch self.state {
             case .receiving(let head, let body):
-                self.dispatch(head, body: body, context: context)
+                self.dispatch(head, body: body ?? ByteBuffer(), context: context)
             case .probe(let head, let status, let text):
                 self.state = .idle
-                self.respond(head, status: status, text: text, context: context)
+                self.send(.text(status, text, answering: head), context: context)
             case .unauthorized(let head):
                 self.refuseUnauthorized(head, context: context)
             case .discarding:
@@ -196,336 +168,113 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     }
 
     private func receivedHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        if head.method == .GET || head.method == .HEAD {
-            let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
-            switch path {
-            case "/healthz":
-                self.state = .probe(head, .ok, "ok\n")
-                return
-            case "/readyz":
-                let draining = self.registry.isDraining
-                self.state = .probe(head, draining ? .serviceUnavailable : .ok, draining ? "draining\n" : "ready\n")
-                return
-            case "/metrics" where self.limits.metricsText != nil:
-                if let authentication = self.authentication, !Self.presentsToken(head, to: authentication) {
-                    self.state = .unauthorized(head)
-                    return
-                }
-                if let text = self.limits.metricsText?() {
-                    self.state = .probe(head, .ok, text)
-                } else {
-                    self.state = .probe(head, .serviceUnavailable, "no metrics yet\n")
-                }
-                return
-            default:
-                break
-            }
-        }
-        guard head.method == .POST else {
+        let decision = self.policy.decide(
+            head,
+            workerDraining: { self.registry.isDraining },
+            authorized: { self.bearer?.admits($0) ?? true }
+        )
+        switch decision {
+        case .call:
+            self.state = .receiving(head, body: nil)
+        case .answer(let status, let text):
+            self.state = .probe(head, status, text)
+        case .refuse(let status, let text, let allowPOST):
             self.state = .discarding
-            self.respond(
-                head,
-                status: .methodNotAllowed,
-                text: "only POST is served here\n",
-                allow: true,
-                context: context
-            )
-            return
-        }
-        if let authentication = self.authentication, !Self.presentsToken(head, to: authentication) {
-            self.state = .unauthorized(head)
-            return
-        }
-        if let contentType = head.headers.first(name: "content-type"), !Self.isJSON(contentType) {
-            self.state = .discarding
-            self.respond(
-                head,
-                status: .unsupportedMediaType,
-                text: "Content-Type must be application/json\n",
-                context: context
-            )
-            return
-        }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init),
-            length > self.limits.maxRequestBytes
-        {
+            self.send(.text(status, text, answering: head, allowPOST: allowPOST), context: context)
+        case .tooLarge:
             // Refused before reading the body; closing spares the client sending it all.
             self.state = .discarding
-            self.respondTooLarge(head, context: context)
-            return
+            self.send(.tooLarge(answering: head), context: context)
+        case .unauthorized:
+            self.state = .unauthorized(head)
         }
-        self.state = .receiving(head, body: nil)
     }
 
-    private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer?, context: ChannelHandlerContext) {
-        let outcome: DispatchOutcome
-        if let body, body.readableBytesView.contains(where: { !Self.isWhitespace($0) }) {
-            outcome = body.withUnsafeReadableBytes { self.dispatcher.dispatch($0, context: self.requestContext) }
-        } else {
-            // A body must hold a JSON text; only NDJSON has blank lines to skip.
-            outcome = .reply(Dispatcher.errorResponse(.parseError("empty request body")))
-        }
+    private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+        let outcome =
+            BlankMessage.outcome(of: body, delimitedBy: .httpBody)
+            ?? body.withUnsafeReadableBytes { self.dispatcher.dispatch($0, context: self.requestContext) }
         switch outcome {
         case .noReply:
             self.state = .idle
-            self.respond(head, json: nil, context: context)
+            self.send(.json(nil, answering: head), context: context)
         case .reply(let response):
             self.state = .idle
-            self.respond(head, json: response, context: context)
+            self.send(.json(response, answering: head), context: context)
         case .pending(let work):
             self.state = .waiting
-            let eventLoop = context.eventLoop
-            let bound = NIOLoopBound((self, context), eventLoop: eventLoop)
-            self.calls.submit {
-                let response = await work()
-                eventLoop.execute {
-                    let (handler, context) = bound.value
-                    handler.pendingCallCompleted(head, response: response, context: context)
-                }
+            self.lifecycle.callStarted()
+            self.calls.submit(work, for: self, context: context) { handler, response, context in
+                handler.pendingCallCompleted(head, response: response, context: context)
             }
         }
     }
 
     private func pendingCallCompleted(_ head: HTTPRequestHead, response: [UInt8]?, context: ChannelHandlerContext) {
-        guard !self.closed else { return }
+        guard self.lifecycle.isAnswering else { return }
         self.state = .idle
-        self.respond(head, json: response, context: context)
+        self.send(.json(response, answering: head), context: context)
         self.resumeAfterWaiting(context: context)
-    }
-
-    /// Whether the request carries `Authorization: Bearer TOKEN` with the right token.
-    private static func presentsToken(_ head: HTTPRequestHead, to authentication: ConnectionAuthentication) -> Bool {
-        guard let value = head.headers.first(name: "authorization") else {
-            return false
-        }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            return false
-        }
-        return authentication.attempt(String(parts[1]))
     }
 
     /// Answers 401 after a delay (which slows down guessing) and logs the attempt; requests
     /// pipelined behind it wait, as behind an async call.
     private func refuseUnauthorized(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         self.state = .waiting
+        self.lifecycle.callStarted()
         self.logger.warning(
             "authentication failed",
             metadata: [
                 "peer": "\(self.requestContext.peer ?? "?")", "transport": "http",
-                "reason": "\(head.headers.contains(name: "authorization") ? "wrong token" : "no bearer token")",
+                "reason": "\(HTTPBearerAuthentication.failureReason(head))",
             ]
         )
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: TimeAmount(ConnectionAuthentication.failureDelay)) {
+        context.eventLoop.scheduleTask(in: HTTPBearerAuthentication.failureDelay) {
             let (handler, context) = bound.value
-            guard !handler.closed else { return }
+            guard handler.lifecycle.isAnswering else { return }
             handler.state = .idle
-            handler.writeResponse(
-                status: .unauthorized,
-                contentType: "application/json",
-                body: Dispatcher.errorResponse(.unauthorized),
-                keepAlive: head.isKeepAlive,
-                version: head.version,
-                bearerChallenge: true,
-                context: context
-            )
+            handler.send(.unauthorized(answering: head), context: context)
             handler.resumeAfterWaiting(context: context)
         }
     }
 
-    /// After a response that kept the connection waiting: replays what arrived meanwhile.
+    /// Malformed or ambiguous framing (e.g. both Content-Length and Transfer-Encoding): nothing
+    /// after it on this connection can be trusted, so nothing after it runs.
+    private func refuseMalformedRequest(_ error: any Error, context: ChannelHandlerContext) {
+        self.logger.notice(
+            "bad HTTP request",
+            metadata: ["peer": "\(self.requestContext.peer ?? "?")", "error": "\(error)"]
+        )
+        self.send(.badRequest, context: context)
+    }
+
+    /// After the response that kept the connection waiting: replays what arrived meanwhile,
+    /// until a request goes async again, then lets the lifecycle flush, resume reading or close.
     private func resumeAfterWaiting(context: ChannelHandlerContext) {
-        // Replay what arrived meanwhile, until a request goes async again.
-        while !self.queued.isEmpty, !self.closed {
-            if case .waiting = self.state { break }
-            self.handle(self.queued.removeFirst(), context: context)
+        while self.lifecycle.isAnswering, !self.isWaiting, let part = self.queue.popFirst() {
+            self.handle(part, context: context)
         }
-        self.flushIfNeeded(context: context)
-        if case .waiting = self.state { return }
-        if self.badRequestQueued {
-            self.badRequestQueued = false
-            self.errorCaught(context: context, error: HTTPParserError.invalidConstant)
-            return
+        if !self.isWaiting, self.queue.takeMalformedRequest(), self.lifecycle.isAnswering {
+            self.refuseMalformedRequest(HTTPParserError.invalidConstant, context: context)
         }
-        self.closeIfFinished(context: context)
-        if self.readHeld, !self.closed {
-            self.readHeld = false
-            context.read()
+        context.perform(self.lifecycle.callFinished())
+    }
+
+    /// Writes `response`; one that ends the connection is flushed and the channel closed after it.
+    private func send(_ response: HTTPResponse, context: ChannelHandlerContext) {
+        var response = response
+        if self.lifecycle.isDraining, self.queue.isEmpty {
+            // While draining, only the last response already read says `Connection: close`.
+            response.keepAlive = false
         }
-    }
-
-    private func respondTooLarge(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        self.writeResponse(
-            status: .payloadTooLarge,
-            contentType: "application/json",
-            body: Dispatcher.errorResponse(.requestTooLarge),
-            keepAlive: false,
-            version: head.version,
-            context: context
-        )
-    }
-
-    private func respond(_ request: HTTPRequestHead, json: [UInt8]?, context: ChannelHandlerContext) {
-        self.writeResponse(
-            status: json == nil ? .noContent : .ok,
-            contentType: json == nil ? nil : "application/json",
-            body: json ?? [],
-            keepAlive: request.isKeepAlive,
-            version: request.version,
-            context: context
-        )
-    }
-
-    private func respond(
-        _ request: HTTPRequestHead,
-        status: HTTPResponseStatus,
-        text: String,
-        allow: Bool = false,
-        context: ChannelHandlerContext
-    ) {
-        self.writeResponse(
-            status: status,
-            contentType: "text/plain; charset=utf-8",
-            body: Array(text.utf8),
-            keepAlive: request.isKeepAlive,
-            version: request.version,
-            allow: allow,
-            headOnly: request.method == .HEAD,
-            context: context
-        )
-    }
-
-    private func writeResponse(
-        status: HTTPResponseStatus,
-        contentType: String?,
-        body: [UInt8],
-        keepAlive requested: Bool,
-        version: HTTPVersion,
-        allow: Bool = false,
-        headOnly: Bool = false,
-        bearerChallenge: Bool = false,
-        context: ChannelHandlerContext
-    ) {
-        // While closing, only the last response already read says `Connection: close`.
-        let keepAlive = requested && !(self.closing && self.queued.isEmpty)
-        var buffer = context.channel.allocator.buffer(capacity: body.count + 128)
-        if keepAlive, status == .ok, version.minor == 1, !allow, !headOnly, contentType == "application/json" {
-            // The answer to nearly every request, from one constant prefix.
-            buffer.writeStaticString("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ")
-            buffer.writeString(String(body.count))
-            buffer.writeStaticString("\r\n\r\n")
-            buffer.writeBytes(body)
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count + 128)
+        response.write(into: &buffer)
+        if response.keepAlive {
             context.write(Self.wrapOutboundOut(buffer), promise: nil)
-            self.needsFlush = true
-            return
+            self.lifecycle.responseWritten()
+        } else if self.lifecycle.finalResponse() {
+            context.writeFinalResponse(buffer)
         }
-        buffer.writeString(version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeString(" ")
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeString("\r\n")
-        if let contentType {
-            buffer.writeString("content-type: ")
-            buffer.writeString(contentType)
-            buffer.writeString("\r\n")
-        }
-        if status != .noContent {
-            buffer.writeString("content-length: ")
-            buffer.writeString(String(body.count))
-            buffer.writeString("\r\n")
-        }
-        if allow {
-            buffer.writeString("allow: POST\r\n")
-        }
-        if bearerChallenge {
-            buffer.writeString("www-authenticate: Bearer realm=\"rpcd\"\r\n")
-        }
-        if !keepAlive {
-            buffer.writeString("connection: close\r\n")
-        } else if version.minor == 0 {
-            buffer.writeString("connection: keep-alive\r\n")
-        }
-        buffer.writeString("\r\n")
-        if !headOnly {
-            // A HEAD answer carries the GET answer's headers, Content-Length included, but no body.
-            buffer.writeBytes(body)
-        }
-        if keepAlive {
-            context.write(Self.wrapOutboundOut(buffer), promise: nil)
-            self.needsFlush = true
-        } else {
-            self.closed = true
-            self.needsFlush = false
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(Self.wrapOutboundOut(buffer)).whenComplete { _ in
-                bound.value.close(promise: nil)
-            }
-        }
-    }
-
-    private func flushIfNeeded(context: ChannelHandlerContext) {
-        if self.needsFlush {
-            self.needsFlush = false
-            context.flush()
-        }
-    }
-
-    /// While closing: closes once every request read so far has been answered.
-    private func closeIfFinished(context: ChannelHandlerContext) {
-        guard self.closing, !self.closed, self.queued.isEmpty else { return }
-        switch self.state {
-        case .waiting:
-            return
-        case .receiving, .discarding, .probe, .unauthorized:
-            // Mid-request: wait for the rest, unless the client can no longer send it.
-            guard self.inputClosed else { return }
-        case .idle:
-            break
-        }
-        self.closed = true
-        self.flushIfNeeded(context: context)
-        if self.inputClosed {
-            context.close(promise: nil)
-            return
-        }
-        // A request racing the close meets EOF (retry), not a reset.
-        self.lingering = true
-        context.closeOutputAndLinger()
-        if self.readHeld {
-            self.readHeld = false
-            context.read()
-        }
-    }
-
-    /// `application/json` (with or without parameters such as `charset`), its JSON-RPC aliases,
-    /// and curl's default for `-d`, `application/x-www-form-urlencoded`, so that
-    /// `curl URL -d '{...}'` works as the quick start shows.
-    private static func isJSON(_ contentType: String) -> Bool {
-        if contentType == "application/json" {
-            return true
-        }
-        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-        while let first = mediaType.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-            mediaType = mediaType.dropFirst()
-        }
-        while let last = mediaType.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-            mediaType = mediaType.dropLast()
-        }
-        let accepted = [
-            "application/json", "application/json-rpc", "application/jsonrequest", "application/x-www-form-urlencoded",
-        ]
-        return accepted.contains { candidate in
-            candidate.utf8.elementsEqual(mediaType.lazy.map(Self.lowercased))
-        }
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
-            || byte == UInt8(ascii: "\n")
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 }

@@ -1,7 +1,6 @@
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
-internal import NIOExtras
 internal import NIOHTTP1
 internal import RPCDConfiguration
 
@@ -20,12 +19,7 @@ enum ConnectionPipeline {
         let streamFraming: StreamFraming
         switch framing {
         case .ndjson:
-            // An unfinished line may hold the message and a "\r" still waiting for its "\n";
-            // one byte more and it can only be too large. Complete frames are checked against
-            // the exact limit after decoding.
-            try pipeline.addHandler(
-                ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes + 1)
-            )
+            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: limits.maxRequestBytes)))
             streamFraming = .newline
         case .length:
             try pipeline.addHandler(

@@ -7,6 +7,14 @@ enum StreamFraming: Sendable {
     /// A 4-byte big-endian length before each message.
     case lengthPrefix
 
+    /// How its messages are delimited, which decides what a blank one means.
+    var delimiter: BlankMessage.Delimiter {
+        switch self {
+        case .newline: .newline
+        case .lengthPrefix: .lengthPrefix
+        }
+    }
+
     /// Appends one response, framed, to `buffer`.
     func write(_ message: [UInt8], into buffer: inout ByteBuffer) {
         switch self {

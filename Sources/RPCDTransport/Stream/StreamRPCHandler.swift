@@ -1,19 +1,14 @@
-internal import CLinux
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
-internal import NIOExtras
-
-#if canImport(Glibc)
-internal import Glibc
-#endif
+internal import RPCDSystem
 
 /// Serves JSON-RPC over one stream connection (NDJSON or length-prefixed), one decoded frame at a time.
 ///
 /// Synchronous calls are answered inline and flushed once per read burst; async calls go to the
 /// server's `PendingCallRunner` and are written back on this event loop, in completion order.
-/// While draining, or once the client has shut down its sending side, reading stops and the
-/// connection closes at a message boundary once nothing is in flight.
+/// When reading pauses, when to flush and how the connection ends are the `ConnectionLifecycle`'s
+/// decisions; this handler reports events to it and performs what it returns.
 final class StreamRPCHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -25,15 +20,7 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     private let calls: PendingCallRunner
     private let logger: Logger
     private var requestContext: RequestContext
-
-    private var inFlight = 0
-    private var needsFlush = false
-    private var readHeld = false
-    private var draining = false
-    private var closed = false
-    private var inputClosed = false
-    /// Our side is shut; the client's remaining bytes are read and dropped until it closes too.
-    private var lingering = false
+    private var lifecycle: ConnectionLifecycle
 
     init(
         dispatcher: Dispatcher,
@@ -49,6 +36,7 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         self.calls = calls
         self.logger = logger
         self.requestContext = RequestContext(transport: transport)
+        self.lifecycle = ConnectionLifecycle(maxInFlight: limits.maxInFlightPerConnection)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -59,71 +47,52 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         {
             // On the event loop this completes at once, before the first read is delivered.
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-                .whenSuccess { (credentials: rpcd_peer_credentials) in
-                    bound.value.requestContext.peerCredentials = PeerCredentials(
-                        pid: credentials.pid,
-                        uid: credentials.uid,
-                        gid: credentials.gid
-                    )
-                }
+            provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(PeerCredentialsOption.level),
+                name: SocketOptionName(PeerCredentialsOption.name)
+            ).whenSuccess { (credentials: PeerCredentialsOption) in
+                bound.value.requestContext.peerCredentials = PeerCredentials(
+                    pid: credentials.pid,
+                    uid: credentials.uid,
+                    gid: credentials.gid
+                )
+            }
         }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.closed = true
+        self.lifecycle.channelInactive()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // After an oversized message the stream is being closed; nothing after it may run.
-        guard !self.closed else { return }
+        guard self.lifecycle.isAnswering else { return }
         let frame = Self.unwrapInboundIn(data)
-        if frame.readableBytes > self.limits.maxRequestBytes {
-            self.refuseOversizedMessage(context: context)
-            return
-        }
-        if Self.isBlank(frame) {
-            // A blank line is NDJSON's no-op; a frame is a message, and an empty one is invalid.
-            if self.framing == .lengthPrefix {
-                self.write(Dispatcher.errorResponse(.parseError("empty message")), context: context)
-            }
-            return
-        }
-        let outcome = frame.withUnsafeReadableBytes { bytes in
-            self.dispatcher.dispatch(bytes, context: self.requestContext)
-        }
+        let outcome =
+            BlankMessage.outcome(of: frame, delimitedBy: self.framing.delimiter)
+            ?? frame.withUnsafeReadableBytes { self.dispatcher.dispatch($0, context: self.requestContext) }
         switch outcome {
         case .noReply:
             break
         case .reply(let response):
             self.write(response, context: context)
         case .pending(let work):
-            self.inFlight += 1
-            let eventLoop = context.eventLoop
-            let bound = NIOLoopBound((self, context), eventLoop: eventLoop)
-            self.calls.submit {
-                let response = await work()
-                eventLoop.execute {
-                    let (handler, context) = bound.value
-                    handler.pendingCallCompleted(response, context: context)
-                }
+            self.lifecycle.callStarted()
+            self.calls.submit(work, for: self, context: context) { handler, response, context in
+                handler.pendingCallCompleted(response, context: context)
             }
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.flushIfNeeded(context: context)
+        context.perform(self.lifecycle.readCompleted())
         context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.lingering {
-            context.read()
-        } else if self.draining || self.inFlight >= self.limits.maxInFlightPerConnection {
-            self.readHeld = true
-        } else {
+        if self.lifecycle.readRequested() {
             context.read()
         }
     }
@@ -131,22 +100,16 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is ChannelShouldQuiesceEvent:
-            self.draining = true
-            self.closeIfDrained(context: context)
+            context.perform(self.lifecycle.drain())
         case ChannelEvent.inputClosed:
             // The client has sent everything (e.g. `nc -N`); answer what is in flight, then close.
-            self.inputClosed = true
-            self.draining = true
-            if self.lingering {
-                context.close(promise: nil)
-            } else {
-                self.closeIfDrained(context: context)
-            }
+            context.perform(self.lifecycle.inputClosed())
         case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
-            if self.inFlight == 0 {
+            let actions = self.lifecycle.idleTimedOut()
+            if actions.close != nil {
                 self.logger.debug("closing idle connection", metadata: ["peer": "\(self.requestContext.peer ?? "?")"])
-                context.close(promise: nil)
             }
+            context.perform(actions)
         default:
             context.fireUserInboundEventTriggered(event)
         }
@@ -154,95 +117,56 @@ final class StreamRPCHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
-        case is FrameTooLargeError, is ByteToMessageDecoderError.PayloadTooLargeError:
+        case is FrameTooLargeError:
             self.refuseOversizedMessage(context: context)
-        case is NIOExtrasErrors.LeftOverBytesError:
+        case is IncompleteMessageError:
             // The client closed its side mid-message: that fragment can never run, but what is
             // in flight is still answered before the connection closes.
-            self.draining = true
-            self.closeIfDrained(context: context)
+            context.perform(self.lifecycle.drain())
         default:
             // Resets and broken pipes are how clients leave; nothing to answer.
             self.logger.debug("connection error", metadata: ["error": "\(error)"])
-            context.close(promise: nil)
+            context.perform(self.lifecycle.failed())
         }
     }
 
     private func pendingCallCompleted(_ response: [UInt8]?, context: ChannelHandlerContext) {
-        self.inFlight -= 1
-        guard !self.closed else { return }
-        if let response {
+        if let response, self.lifecycle.isAnswering {
             self.write(response, context: context)
-            self.flushIfNeeded(context: context)
         }
-        if let authentication = self.requestContext.authentication, authentication.shouldClose, !self.draining {
+        if let authentication = self.requestContext.authentication, authentication.shouldClose,
+            self.lifecycle.isAnswering, !self.lifecycle.isDraining
+        {
             // rpc.authenticate failed once too often (it answers failures after a delay, so
             // asynchronously): the connection ends after this answer.
             self.logger.warning(
                 "closing connection after failed authentications",
                 metadata: ["peer": "\(self.requestContext.peer ?? "?")", "failures": "\(authentication.failures)"]
             )
-            self.draining = true
+            context.perform(self.lifecycle.drain())
         }
-        if self.readHeld, !self.draining, self.inFlight < self.limits.maxInFlightPerConnection {
-            self.readHeld = false
-            context.read()
-        }
-        self.closeIfDrained(context: context)
+        context.perform(self.lifecycle.callFinished())
     }
 
     private func write(_ response: [UInt8], context: ChannelHandlerContext) {
+        context.write(Self.wrapOutboundOut(self.framed(response, context: context)), promise: nil)
+        self.lifecycle.responseWritten()
+    }
+
+    private func framed(_ response: [UInt8], context: ChannelHandlerContext) -> ByteBuffer {
         var buffer = context.channel.allocator.buffer(capacity: response.count + 4)
         self.framing.write(response, into: &buffer)
-        context.write(Self.wrapOutboundOut(buffer), promise: nil)
-        self.needsFlush = true
-    }
-
-    private func flushIfNeeded(context: ChannelHandlerContext) {
-        if self.needsFlush {
-            self.needsFlush = false
-            context.flush()
-        }
-    }
-
-    private func closeIfDrained(context: ChannelHandlerContext) {
-        guard self.draining, self.inFlight == 0, !self.closed else { return }
-        self.closed = true
-        self.flushIfNeeded(context: context)
-        if self.inputClosed {
-            context.close(promise: nil)
-            return
-        }
-        // A request racing the close meets EOF (retry), not a reset.
-        self.lingering = true
-        context.closeOutputAndLinger()
-        if self.readHeld {
-            self.readHeld = false
-            context.read()
-        }
+        return buffer
     }
 
     /// Answers an oversized message with -32005 and closes: the rest of the stream can no longer
     /// be split into messages reliably.
     private func refuseOversizedMessage(context: ChannelHandlerContext) {
-        guard !self.closed else { return }
-        self.closed = true
+        guard self.lifecycle.finalResponse() else { return }
         self.logger.notice(
             "request too large, closing connection",
             metadata: ["peer": "\(self.requestContext.peer ?? "?")", "limit": "\(self.limits.maxRequestBytes)"]
         )
-        let response = Dispatcher.errorResponse(.requestTooLarge)
-        var buffer = context.channel.allocator.buffer(capacity: response.count + 4)
-        self.framing.write(response, into: &buffer)
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(Self.wrapOutboundOut(buffer)).whenComplete { _ in
-            bound.value.close(promise: nil)
-        }
-    }
-
-    private static func isBlank(_ frame: ByteBuffer) -> Bool {
-        frame.readableBytesView.allSatisfy {
-            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
-        }
+        context.writeFinalResponse(self.framed(Dispatcher.errorResponse(.requestTooLarge), context: context))
     }
 }
