@@ -73,7 +73,6 @@ let package = Package(
         .target(
             name: "RPCDTransport",
             dependencies: [
-                "CLinux",
                 "JSONRPC",
                 "RPCDConfiguration",
                 "RPCDSystem",
