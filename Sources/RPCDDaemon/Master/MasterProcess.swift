@@ -28,14 +28,7 @@ struct MasterProcess: Sendable {
                 "workers": "\(configuration.workers)",
             ]
         )
-        let signals: SignalReceiver
-        do {
-            signals = try SignalReceiver(StopSignals.handled)
-        } catch {
-            logger.error("cannot receive signals", metadata: ["error": "\(error)"])
-            notifications.failed("cannot receive signals: \(error)", errno: error.errno.rawValue)
-            return 1
-        }
+        guard let signals = StopSignals.receiver(notifications: notifications, logger: logger) else { return 1 }
         defer { signals.cancel() }
 
         guard

@@ -42,14 +42,7 @@ struct SingleProcess: Sendable {
         // Created before binding, so a signal sent the moment rpcd is reachable is not lost: it
         // stays pending (blocked since launch) until the receiver reads it.
         let notifications = ServiceNotifications(self.service, logger: logger)
-        let signals: SignalReceiver
-        do {
-            signals = try SignalReceiver(StopSignals.handled)
-        } catch {
-            logger.error("cannot receive signals", metadata: ["error": "\(error)"])
-            notifications.failed("cannot receive signals: \(error)", errno: error.errno.rawValue)
-            return 1
-        }
+        guard let signals = StopSignals.receiver(notifications: notifications, logger: logger) else { return 1 }
         defer { signals.cancel() }
         guard
             let sockets = ListeningSockets.open(

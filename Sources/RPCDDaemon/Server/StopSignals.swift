@@ -17,6 +17,18 @@ enum StopSignals {
         SignalNumber.user2, SignalNumber.terminalInput, SignalNumber.terminalOutput, SignalNumber.child,
     ]
 
+    /// Starts reading the handled signals from a `signalfd`.
+    /// - Returns: nil when that fails (logged and reported: rpcd cannot run without it).
+    static func receiver(notifications: ServiceNotifications, logger: Logger) -> SignalReceiver? {
+        do {
+            return try SignalReceiver(Self.handled)
+        } catch {
+            logger.error("cannot receive signals", metadata: ["error": "\(error)"])
+            notifications.failed("cannot receive signals: \(error)", errno: error.errno.rawValue)
+            return nil
+        }
+    }
+
     static func serveUntilStopped(
         _ server: RPCServer,
         signals: SignalReceiver,
