@@ -8,7 +8,7 @@ internal import Glibc
 /// `unsafeGetSocketOption`), so that its callers need no C module: the option's level and name,
 /// and a value laid out as the kernel writes it.
 ///
-/// For a descriptor of one's own, `SocketCalls.peerCredentials(_:)` does the call.
+/// For a descriptor of one's own, `SocketCalls.peerCredentials(_:)` does the call into the same value.
 package struct PeerCredentialsOption: Sendable {
     /// The option level, `SOL_SOCKET`.
     package static let level: Int32 = SOL_SOCKET
@@ -28,4 +28,9 @@ package struct PeerCredentialsOption: Sendable {
     package var uid: UInt32 { self.credentials.uid }
     /// The peer's group id when it connected.
     package var gid: UInt32 { self.credentials.gid }
+
+    /// Fills these credentials from `descriptor` (`getsockopt(SO_PEERCRED)`); -1 with errno set on failure.
+    mutating func read(from descriptor: Int32) -> Int32 {
+        rpcd_get_peer_credentials(descriptor, &self.credentials)
+    }
 }

@@ -1,4 +1,3 @@
-internal import CLinux
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -11,13 +10,10 @@ extension SocketCalls {
     /// - Throws: `SystemCallError` for `getsockopt` (`ENOTSOCK`; `ENOTCONN` for an unconnected socket).
     package static func peerCredentials(
         _ descriptor: Int32
-    ) throws(SystemCallError) -> (
-        pid: Int32, uid: UInt32, gid: UInt32
-    ) {
-        var credentials = rpcd_peer_credentials()
-        // The shim mirrors struct ucred, which Glibc's module hides behind _GNU_SOURCE.
-        _ = try syscall("getsockopt") { rpcd_get_peer_credentials(descriptor, &credentials) }
-        return (pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
+    ) throws(SystemCallError) -> PeerCredentialsOption {
+        var credentials = PeerCredentialsOption()
+        _ = try syscall("getsockopt") { credentials.read(from: descriptor) }
+        return credentials
     }
 
     /// Whether something accepts connections at the unix socket `path` (a connect probe).
