@@ -94,4 +94,52 @@ extension JSONScanner {
         skipWhitespace()
         return key
     }
+
+    /// Scans the value at `index` as ``parseValue(depth:)`` does (same syntax, UTF-8 and depth checks, same
+    /// errors at the same offsets) without building it: for request members the dispatcher ignores.
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard index < end else { throw unexpected(at: index, expecting: "a value") }
+        let opener = byte(index)
+        switch opener {
+        case UInt8(ascii: "\""):
+            _ = try scanString()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth <= maxDepth else { throw depthExceeded(at: index) }
+            let isObject = opener == UInt8(ascii: "{")
+            let closer = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            index += 1
+            skipWhitespace()
+            if index < end && byte(index) == closer {
+                index += 1
+                return
+            }
+            while true {
+                if isObject { _ = try scanKey() }
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < end else {
+                    throw unexpected(at: index, expecting: isObject ? "',' or '}'" : "',' or ']'")
+                }
+                let next = byte(index)
+                index += 1
+                if next == UInt8(ascii: ",") {
+                    skipWhitespace()
+                } else if next == closer {
+                    return
+                } else {
+                    throw unexpected(at: index - 1, expecting: isObject ? "',' or '}'" : "',' or ']'")
+                }
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try scanNumber()
+        case UInt8(ascii: "t"):
+            try scanLiteral("true")
+        case UInt8(ascii: "f"):
+            try scanLiteral("false")
+        case UInt8(ascii: "n"):
+            try scanLiteral("null")
+        default:
+            throw unexpected(at: index, expecting: "a value")
+        }
+    }
 }
