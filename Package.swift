@@ -32,6 +32,9 @@ let package = Package(
         // Protocol core: strict JSON, JSON-RPC 2.0 model, dispatcher, method registry. No I/O.
         .target(name: "JSONRPC", swiftSettings: strictSettings),
 
+        // Access policy as pure values: connection authentication, bearer tokens. No I/O.
+        .target(name: "RPCDAccess", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
+
         // Linux headers Glibc's module map leaves out (signalfd, prctl); header-only.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
@@ -56,6 +59,7 @@ let package = Package(
             dependencies: [
                 "CLinux",
                 "JSONRPC",
+                "RPCDAccess",
                 "RPCDSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -77,6 +81,7 @@ let package = Package(
             name: "RPCDDaemon",
             dependencies: [
                 "JSONRPC",
+                "RPCDAccess",
                 "RPCDSupervisor",
                 "RPCDAdmin",
                 "RPCDSystem",
@@ -109,6 +114,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
+        .testTarget(name: "RPCDAccessTests", dependencies: ["JSONRPC", "RPCDAccess"], swiftSettings: strictSettings),
         .testTarget(name: "RPCDSupervisorTests", dependencies: ["RPCDSupervisor"], swiftSettings: strictSettings),
         .testTarget(
             name: "RPCDTransportTests",

@@ -113,21 +113,13 @@ public final class Dispatcher: Sendable {
         return writer.bytes
     }
 
-    /// The handler for `method`, or one answering -32001 while the connection has yet to authenticate.
+    /// The handler for `method`, or one answering the refusal of the context's ``CallAdmission`` (e.g. -32001
+    /// while the connection has yet to authenticate).
     func handler(for method: String, context: RequestContext) -> MethodHandler? {
-        if let authentication = context.authentication, method != ConnectionAuthentication.methodName,
-            !authentication.isAuthenticated
-        {
-            return Self.authenticationRequired
+        if let admission = context.admission, let refusal = admission.refusal(of: method) {
+            // Only refused calls get here; the closure lets them be counted like any failed call of `method`.
+            return .sync { _, _ in throw refusal }
         }
         return self.handlers[method]
-    }
-
-    private static let authenticationRequired = MethodHandler.sync { _, _ in
-        throw JSONRPCError(
-            code: JSONRPCErrorCode.unauthorized,
-            message: "Unauthorized",
-            data: .string("call \(ConnectionAuthentication.methodName) with the token first")
-        )
     }
 }

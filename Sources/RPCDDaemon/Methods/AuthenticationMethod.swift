@@ -1,5 +1,6 @@
 internal import JSONRPC
 internal import Logging
+internal import RPCDAccess
 
 #if canImport(Glibc)
 internal import Glibc

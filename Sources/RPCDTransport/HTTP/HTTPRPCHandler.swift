@@ -2,6 +2,7 @@ internal import JSONRPC
 internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
+internal import RPCDAccess
 
 /// Serves JSON-RPC over HTTP/1.1 POST, plus the `/healthz` and `/readyz` probes and `/metrics`.
 ///

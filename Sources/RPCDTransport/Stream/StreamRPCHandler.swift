@@ -3,6 +3,7 @@ internal import JSONRPC
 internal import Logging
 internal import NIOCore
 internal import NIOExtras
+internal import RPCDAccess
 
 #if canImport(Glibc)
 internal import Glibc
