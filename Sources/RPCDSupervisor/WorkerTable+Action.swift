@@ -1,8 +1,11 @@
 extension WorkerTable {
     /// Signal numbers the table asks for (Linux values), kept here so the table needs no libc.
     package enum Signal {
+        /// SIGTERM: drain and exit.
         package static let terminate: Int32 = 15
+        /// SIGABRT: sent first to a worker that stopped sending heartbeats.
         package static let abort: Int32 = 6
+        /// SIGKILL.
         package static let kill: Int32 = 9
     }
 
