@@ -32,6 +32,9 @@ let package = Package(
         // Protocol core: strict JSON, JSON-RPC 2.0 model, dispatcher, method registry. No I/O.
         .target(name: "JSONRPC", swiftSettings: strictSettings),
 
+        // Access policy as pure values: connection authentication, bearer tokens. No I/O.
+        .target(name: "RPCDAccess", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
+
         // Linux headers Glibc's module map leaves out (signalfd, prctl); header-only.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
@@ -75,6 +78,7 @@ let package = Package(
             dependencies: [
                 "JSONRPC",
                 "RPCDConfiguration",
+                "RPCDAccess",
                 "RPCDSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -101,6 +105,7 @@ let package = Package(
             name: "RPCDDaemon",
             dependencies: [
                 "JSONRPC",
+                "RPCDAccess",
                 "RPCDSupervisor",
                 "RPCDAdmin",
                 "RPCDConfiguration",
@@ -140,6 +145,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
 
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
+        .testTarget(name: "RPCDAccessTests", dependencies: ["JSONRPC", "RPCDAccess"], swiftSettings: strictSettings),
         .testTarget(name: "RPCDSupervisorTests", dependencies: ["RPCDSupervisor"], swiftSettings: strictSettings),
         .testTarget(
             name: "RPCDTransportTests",

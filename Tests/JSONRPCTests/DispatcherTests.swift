@@ -56,6 +56,21 @@ import Testing
         ),
         (#"{"jsonrpc":"2.0","method":"echo","params":["x"],"id":null}"#, #"{"jsonrpc":"2.0","result":"x","id":null}"#),
         (#"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#, #"{"jsonrpc":"2.0","result":3,"id":1}"#),
+        // DESIGN §9: members the spec does not name are ignored, whatever their value, even repeated.
+        (
+            #"{"jsonrpc":"2.0","method":"echo","params":["x"],"id":1,"extra":true}"#,
+            #"{"jsonrpc":"2.0","result":"x","id":1}"#
+        ),
+        (
+            #"{"trace":{"span":[1,{"a":null}],"s":"\u00e9"},"jsonrpc":"2.0","method":"echo","params":["x"],"id":1}"#,
+            #"{"jsonrpc":"2.0","result":"x","id":1}"#
+        ),
+        (
+            #"{"jsonrpc":"2.0","x":1,"x":2,"method":"echo","params":["x"],"ID":3,"id":1}"#,
+            #"{"jsonrpc":"2.0","result":"x","id":1}"#
+        ),
+        (#"{"jsonrpc":"2.0","method":"nope","extra":[]}"#, nil),
+        (#"{"extra":true}"#, invalid("missing member 'jsonrpc'")),
         (#"{"method":"echo","params":[1],"id":1}"#, invalid("missing member 'jsonrpc'", id: "1")),
         (#"{"jsonrpc":"2.0","params":[1],"id":1}"#, invalid("missing member 'method'", id: "1")),
         (#"{"jsonrpc":"1.0","method":"echo","params":[1],"id":1}"#, invalid(#"'jsonrpc' must be \"2.0\""#, id: "1")),
@@ -74,9 +89,10 @@ import Testing
             #"{"jsonrpc":"2.0","method":"echo","params":true,"id":1}"#,
             invalid("'params' must be an array or an object", id: "1")
         ),
+        // A duplicate envelope member stays invalid, even beside members that are ignored.
         (
-            #"{"jsonrpc":"2.0","method":"echo","params":[1],"id":1,"extra":0}"#,
-            invalid("unexpected member 'extra'", id: "1")
+            #"{"jsonrpc":"2.0","extra":0,"method":"echo","method":"echo","id":1}"#,
+            invalid("duplicate member 'method'", id: "1")
         ),
         (
             #"{"jsonrpc":"2.0","method":"echo","method":"echo","params":[1],"id":1}"#,
@@ -132,6 +148,12 @@ import Testing
         #"[{"jsonrpc":"2.0","method":"echo","id":1},]"#,
         #"{"jsonrpc":"2.0","method":"echo","id":01}"#,
         #"{"jsonrpc":"2.0","method":"echo","id":1"#,
+        // An ignored member is still scanned: its syntax errors spoil the message.
+        #"{"jsonrpc":"2.0","method":"echo","id":1,"extra":[1,]}"#,
+        #"{"jsonrpc":"2.0","method":"echo","id":1,"extra":{"a" 1}}"#,
+        #"{"jsonrpc":"2.0","method":"echo","id":1,"extra":"\ud800"}"#,
+        #"{"jsonrpc":"2.0","method":"echo","id":1,"extra":tru}"#,
+        #"{"jsonrpc":"2.0","method":"echo","id":1,"extra":}"#,
     ]
 
     @Test(arguments: parseErrors)
@@ -220,6 +242,20 @@ import Testing
         #expect(fits == #"[{"jsonrpc":"2.0","result":[[1]],"id":1}]"#)
         let tooDeep = await respond(dispatcher, "[" + Self.deepRequest(depth: 5) + "]")
         #expect(tooDeep == Self.invalid("nesting deeper than the maximum depth of 5"))
+    }
+
+    @Test func depthCountsInsideIgnoredMembers() async {
+        let dispatcher = Dispatcher(registry: specRegistry(), limits: DispatchLimits(maxDepth: 5))
+        func request(arrays: Int) -> String {
+            #"{"jsonrpc":"2.0","method":"echo","params":[1],"extra":"# + String(repeating: "[", count: arrays)
+                + String(repeating: "]", count: arrays) + #","id":1}"#
+        }
+        #expect(await respond(dispatcher, request(arrays: 4)) == #"{"jsonrpc":"2.0","result":1,"id":1}"#)
+        #expect(
+            await respond(dispatcher, request(arrays: 5)) == Self.invalid("nesting deeper than the maximum depth of 5")
+        )
+        let hostile = [UInt8](#"{"jsonrpc":"2.0","x":"#.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 1 << 20)
+        #expect(await respond(dispatcher, hostile) == Self.invalid("nesting deeper than the maximum depth of 5"))
     }
 
     @Test func hugeNestingIsRefusedWithoutCrashing() async throws {

@@ -110,7 +110,7 @@ import Testing
             response: "["
                 + #"{"jsonrpc":"2.0","result":7,"id":"1"},"#
                 + #"{"jsonrpc":"2.0","result":19,"id":"2"},"#
-                + #"{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request","data":"unexpected member 'foo'"},"id":null},"#
+                + #"{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request","data":"missing member 'jsonrpc'"},"id":null},"#
                 + #"{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found","data":"foo.get"},"id":"5"},"#
                 + #"{"jsonrpc":"2.0","result":["hello",5],"id":"9"}"#
                 + "]"

@@ -9,6 +9,7 @@ extension JSONScanner {
     ///
     /// Syntax errors and the depth limit throw, because they spoil the whole message; a well-formed value that is
     /// not a valid request comes back with `error` set, so that it gets its own -32600 answer.
+    /// A duplicate `jsonrpc`, `method`, `params` or `id` is such an error; other members are ignored.
     mutating func scanCall(depth: Int) throws(JSONParseError) -> ParsedCall {
         guard index < end, byte(index) == UInt8(ascii: "{") else {
             _ = try parseValue(depth: depth)
@@ -84,8 +85,9 @@ extension JSONScanner {
                             problem = problem ?? "'id' must be a string, a number or null"
                         }
                     default:
-                        _ = try parseValue(depth: depth + 1)
-                        problem = problem ?? "unexpected member '\(decodeString(key))'"
+                        // DESIGN §9: members the spec does not name are ignored (clients and proxies add
+                        // them), but still scanned, so that bad syntax or nesting is still caught.
+                        try skipValue(depth: depth + 1)
                     }
                 }
                 skipWhitespace()

@@ -6,8 +6,8 @@ public struct RequestContext: Sendable {
     public var peer: String?
     /// The peer process's credentials, on unix sockets (`SO_PEERCRED`); nil elsewhere.
     public var peerCredentials: PeerCredentials?
-    /// Set when the connection must authenticate (`rpc.authenticate`) before its calls run.
-    public var authentication: ConnectionAuthentication?
+    /// Asked before each call runs, when the connection's calls are subject to a policy (e.g. authentication).
+    public var admission: (any CallAdmission)?
 
     /// Creates a context.
     public init(transport: String, peer: String? = nil, peerCredentials: PeerCredentials? = nil) {

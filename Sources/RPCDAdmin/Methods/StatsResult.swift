@@ -1,3 +1,5 @@
+package import JSONRPC
+
 /// The `stats` result: `{"methods": {NAME: {"calls", "errors", "p50_ms", "p90_ms", "p99_ms"}}}`.
 package struct StatsResult: AdminPayload {
     /// One method's counters and latency percentiles.
@@ -57,5 +59,22 @@ package struct StatsResult: AdminPayload {
 
     private enum CodingKeys: String, CodingKey {
         case methods
+    }
+}
+
+extension StatsResult {
+    /// The result for a set of per-method statistics (a process's own, or the master's merge).
+    package init(_ snapshots: [String: MethodStatisticsSnapshot]) {
+        self.init(
+            methods: snapshots.mapValues { snapshot in
+                MethodStats(
+                    calls: snapshot.calls,
+                    errors: snapshot.errors,
+                    p50Ms: snapshot.latency.percentile(0.50),
+                    p90Ms: snapshot.latency.percentile(0.90),
+                    p99Ms: snapshot.latency.percentile(0.99)
+                )
+            }
+        )
     }
 }

@@ -65,12 +65,7 @@ enum MasterAdminMethods {
 
         sync(.logLevel) { params in
             if let text = try params.decode(LogLevelParams.self).level {
-                guard let level = Logger.Level(rawValue: text) else {
-                    throw JSONRPCError.invalidParams(
-                        "level must be one of trace, debug, info, notice, warning, error, critical"
-                    )
-                }
-                core.setLogLevel(level)
+                core.setLogLevel(try Self.level(text))
             }
             return LogLevelResult(level: core.levelControl.level.rawValue)
         }
@@ -83,7 +78,7 @@ enum MasterAdminMethods {
 
         sync(.config) { _ in Self.configResult(core.loaded) }
 
-        sync(.stats) { _ in Self.statsResult(core.mergedMethodStatistics) }
+        sync(.stats) { _ in StatsResult(core.mergedMethodStatistics) }
 
         sync(.reopenLogs) { _ in
             core.reopenLogs()
@@ -126,20 +121,6 @@ enum MasterAdminMethods {
         ConfigResult(
             entries: loaded.entries.map {
                 .init(key: $0.key.rawValue, value: $0.value, source: "\($0.source)", reload: $0.reload.rawValue)
-            }
-        )
-    }
-
-    static func statsResult(_ methods: [String: MethodStatisticsSnapshot]) -> StatsResult {
-        StatsResult(
-            methods: methods.mapValues { snapshot in
-                StatsResult.MethodStats(
-                    calls: snapshot.calls,
-                    errors: snapshot.errors,
-                    p50Ms: snapshot.latency.percentile(0.50),
-                    p90Ms: snapshot.latency.percentile(0.90),
-                    p99Ms: snapshot.latency.percentile(0.99)
-                )
             }
         )
     }

@@ -1,9 +1,7 @@
 internal import JSONRPC
 internal import Logging
-
-#if canImport(Glibc)
-internal import Glibc
-#endif
+internal import RPCDAccess
+internal import RPCDSystem
 
 /// `rpc.authenticate` `{"token": "..."}` (DESIGN §9): how a TCP stream connection presents the
 /// bearer token of `RPCD_AUTH_TOKEN_FILE` before its other calls run.
@@ -46,28 +44,17 @@ enum AuthenticationMethod {
     /// Reads the token: the file's contents without surrounding whitespace (an editor's final newline).
     /// - Throws: `AuthenticationTokenError` when the file cannot be read or holds no token.
     static func readToken(_ path: String) throws(AuthenticationTokenError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw AuthenticationTokenError(message: "cannot read the token file \(path): \(reason)")
+        let contents: [UInt8]
+        do {
+            contents = try FileReader.read(path, limit: BearerToken.maximumFileSize)
+        } catch {
+            throw AuthenticationTokenError(message: "cannot read the token file \(path): \(error.errno)")
         }
-        defer { _ = close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count <= 65_536 {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes += buffer.prefix(count)
-            } else if count == 0 || errno != EINTR {
-                break
-            }
+        do {
+            return try BearerToken(fileContents: contents).bytes
+        } catch {
+            throw AuthenticationTokenError(message: "the token file \(path) \(error.message)")
         }
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        let token = Array(bytes.drop(while: isBlank).reversed().drop(while: isBlank).reversed())
-        guard !token.isEmpty else {
-            throw AuthenticationTokenError(message: "the token file \(path) is empty")
-        }
-        return token
     }
 }
 

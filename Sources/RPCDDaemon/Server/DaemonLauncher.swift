@@ -89,6 +89,10 @@ public enum DaemonLauncher {
             }
         }
         defer { pidfile?.remove() }
+        if let pidfile {
+            // "A daemon that fails to start removes its pidfile" holds when the parent exits.
+            service.readiness?.beforeFailing { pidfile.remove() }
+        }
 
         let levelControl = bootstrapLogging(configuration, worker: nil)
         let settled = service

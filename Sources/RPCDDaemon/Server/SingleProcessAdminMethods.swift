@@ -44,7 +44,7 @@ enum SingleProcessAdminMethods {
             )
         }
         method(.workers) { _ in [WorkerInfo]() }
-        method(.stats) { _ in MasterAdminMethods.statsResult(dispatcher.statistics.snapshot()) }
+        method(.stats) { _ in StatsResult(dispatcher.statistics.snapshot()) }
         method(.config) { _ in MasterAdminMethods.configResult(loaded) }
         method(.logLevel) { params in
             if let text = try params.decode(LogLevelParams.self).level {

@@ -154,6 +154,7 @@ package final class ReadinessPipe: Sendable {
     static let failedWord = "FAILED"
     private let descriptor: Int32
     private let sent = Atomic<Bool>(false)
+    private let beforeFailure = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(_ descriptor: Int32) {
         self.descriptor = descriptor
@@ -164,8 +165,15 @@ package final class ReadinessPipe: Sendable {
         self.send("\(Self.readyWord)\n")
     }
 
+    /// Sets what must be undone before the original process hears of a failure (the pidfile):
+    /// it exits at once then, and whoever started it may look at once.
+    package func beforeFailing(_ cleanup: @escaping @Sendable () -> Void) {
+        self.beforeFailure.withLock { $0 = cleanup }
+    }
+
     /// Start-up failed: the original process prints `message` and exits `exitCode`.
     package func failed(_ message: String, exitCode: Int32) {
+        self.beforeFailure.withLock { $0 }?()
         let oneLine = String(message.map { $0.isNewline ? " " : $0 })
         self.send("\(Self.failedWord) \(exitCode) \(oneLine)\n")
     }

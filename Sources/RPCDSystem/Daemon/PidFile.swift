@@ -1,3 +1,4 @@
+internal import Synchronization
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -13,6 +14,7 @@ package final class PidFile: Sendable {
     /// The pidfile's path.
     package let path: String
     private let descriptor: Int32
+    private let removed = Atomic<Bool>(false)
 
     /// Creates (or reclaims) and locks the pidfile at `path`, creating its directory, and writes
     /// this process's pid into it.
@@ -64,8 +66,9 @@ package final class PidFile: Sendable {
     }
 
     /// Removes the file if it still names this process (a newer instance may have replaced it),
-    /// then releases the lock.
+    /// then releases the lock. Only the first call does anything.
     package func remove() {
+        guard !self.removed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         if Self.readPID(self.descriptor) == getpid() {
             try? FileSystemCalls.removeIfPresent(self.path)
         }

@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import NIOCore
 internal import NIOHTTP1
+internal import RPCDAccess
 
 /// The bearer-token check on an HTTP connection (`RPCD_AUTH_TOKEN_FILE`, TCP only): POSTs and
 /// `/metrics` need `Authorization: Bearer TOKEN`.

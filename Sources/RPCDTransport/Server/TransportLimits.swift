@@ -1,5 +1,6 @@
 internal import JSONRPC
 package import NIOCore
+internal import RPCDAccess
 
 /// The limits a transport enforces on every connection.
 package struct TransportLimits: Sendable {

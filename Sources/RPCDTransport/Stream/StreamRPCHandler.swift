@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+internal import RPCDAccess
 internal import RPCDSystem
 
 /// Serves JSON-RPC over one stream connection (NDJSON or length-prefixed), one decoded frame at a time.

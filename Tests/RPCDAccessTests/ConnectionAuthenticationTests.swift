@@ -1,10 +1,15 @@
+import JSONRPC
 import Testing
 
-@testable import JSONRPC
+@testable import RPCDAccess
 
 @Suite struct ConnectionAuthenticationTests {
     private static func dispatcher() -> Dispatcher {
-        var registry = specRegistry()
+        var registry = MethodRegistry()
+        registry.register("sum") { params, _ in
+            guard case .positional(let values) = params else { throw JSONRPCError.invalidParams("expected an array") }
+            return .int(values.count == 2 ? 3 : 1)
+        }
         // Stands in for the daemon's method: it only flips the connection's state.
         registry.register(ConnectionAuthentication.methodName) { params, context in
             guard case .named(let object) = params, case .string(let token)? = object["token"] else {
@@ -29,9 +34,13 @@ import Testing
         var context = RequestContext(transport: "ndjson")
         let authentication = ConnectionAuthentication(token: Array("t0ken".utf8))
         context.authentication = authentication
+        #expect(context.admission is ConnectionAuthentication)
 
         let single = Self.respond(dispatcher, #"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#, context)
-        #expect(single?.contains(#""code":-32001"#) == true, "\(single ?? "nil")")
+        #expect(
+            single
+                == #"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized","data":"call rpc.authenticate with the token first"},"id":1}"#
+        )
         // A notification gets nothing, and does not run.
         #expect(Self.respond(dispatcher, #"{"jsonrpc":"2.0","method":"sum","params":[1]}"#, context) == nil)
         let batch = Self.respond(
@@ -52,12 +61,24 @@ import Testing
         )
     }
 
+    @Test func refusesEverythingButTheAuthenticateMethodUntilAuthenticated() {
+        let authentication = ConnectionAuthentication(token: Array("abc".utf8))
+        #expect(authentication.refusal(of: ConnectionAuthentication.methodName) == nil)
+        #expect(authentication.refusal(of: "sum")?.code == JSONRPCErrorCode.unauthorized)
+        #expect(authentication.refusal(of: "no.such.method")?.code == JSONRPCErrorCode.unauthorized)
+        #expect(authentication.attempt("abc"))
+        #expect(authentication.refusal(of: "sum") == nil)
+    }
+
     @Test func theThirdFailureMeansClose() {
         let authentication = ConnectionAuthentication(token: Array("abc".utf8))
         for guess in ["", "ab", "abcd"] {
+            #expect(!authentication.shouldClose)
             #expect(!authentication.attempt(guess))
         }
+        #expect(authentication.failures == ConnectionAuthentication.maximumFailures)
         #expect(authentication.shouldClose)
+        #expect(ConnectionAuthentication.failureDelay == .milliseconds(250))
     }
 
     @Test(arguments: [

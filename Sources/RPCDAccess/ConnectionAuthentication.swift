@@ -1,17 +1,19 @@
+package import JSONRPC
 internal import Synchronization
 
 /// The authentication state of one connection that must present a token before its calls run
 /// (DESIGN §9, `RPCD_AUTH_TOKEN_FILE` on TCP stream listeners).
 ///
-/// Until `rpc.authenticate` succeeds, the dispatcher answers every other call with -32001.
-/// The transport closes the connection once ``shouldClose`` says so (the third failure).
-public final class ConnectionAuthentication: Sendable {
+/// As the connection's ``CallAdmission`` it refuses every call but `rpc.authenticate` with -32001
+/// until the token has been presented. The transport closes the connection once ``shouldClose``
+/// says so (the third failure).
+package final class ConnectionAuthentication: CallAdmission {
     /// The method that presents the token: `{"token": "..."}`, result `true`.
-    public static let methodName = "rpc.authenticate"
+    package static let methodName = "rpc.authenticate"
     /// Failed attempts after which the connection is closed.
-    public static let maximumFailures = 3
+    package static let maximumFailures = 3
     /// How long a failed attempt (any transport) waits before it is answered: guessing gets slow.
-    public static let failureDelay: Duration = .milliseconds(250)
+    package static let failureDelay: Duration = .milliseconds(250)
 
     private struct State {
         var authenticated = false
@@ -22,23 +24,23 @@ public final class ConnectionAuthentication: Sendable {
     private let state = Mutex(State())
 
     /// Creates the state for a connection that must present `token`.
-    public init(token: [UInt8]) {
+    package init(token: [UInt8]) {
         self.token = token
     }
 
     /// Whether the connection has presented the token.
-    public var isAuthenticated: Bool { self.state.withLock { $0.authenticated } }
+    package var isAuthenticated: Bool { self.state.withLock { $0.authenticated } }
 
     /// The failed attempts so far.
-    public var failures: Int { self.state.withLock { $0.failures } }
+    package var failures: Int { self.state.withLock { $0.failures } }
 
     /// Whether the connection has failed too often and must be closed after this answer.
-    public var shouldClose: Bool { self.failures >= Self.maximumFailures }
+    package var shouldClose: Bool { self.failures >= Self.maximumFailures }
 
     /// Checks a presented token in constant time (the comparison does not stop at the first
     /// differing byte, so its duration does not reveal how much of a guess was right).
     /// - Returns: whether it matched; the connection is authenticated from then on.
-    public func attempt(_ presented: String) -> Bool {
+    package func attempt(_ presented: String) -> Bool {
         let matches = Self.constantTimeEqual(Array(presented.utf8), self.token)
         self.state.withLock { state in
             if matches {
@@ -49,6 +51,18 @@ public final class ConnectionAuthentication: Sendable {
         }
         return matches
     }
+
+    /// -32001 for every method but ``methodName`` until the connection is authenticated.
+    package func refusal(of method: String) -> JSONRPCError? {
+        guard method != Self.methodName, !self.isAuthenticated else { return nil }
+        return Self.authenticationRequired
+    }
+
+    private static let authenticationRequired = JSONRPCError(
+        code: JSONRPCErrorCode.unauthorized,
+        message: "Unauthorized",
+        data: .string("call \(ConnectionAuthentication.methodName) with the token first")
+    )
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
