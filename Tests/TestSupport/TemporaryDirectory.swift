@@ -37,6 +37,17 @@ public final class TemporaryDirectory: Sendable {
         return path
     }
 
+    /// The contents of the file `name` inside the directory.
+    /// - Throws: ``TestSupportError/Code/systemCall`` when it cannot be read.
+    public func read(_ name: String) throws -> String {
+        let path = self.file(name)
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw TestSupportError(.systemCall, "cannot read \(path): \(error)")
+        }
+    }
+
     /// Whether something exists at `name` inside the directory.
     public func exists(_ name: String) -> Bool {
         FileManager.default.fileExists(atPath: self.file(name))
