@@ -189,6 +189,10 @@ let package = Package(
             dependencies: ["RPCDAdmin", "TestSupport"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RPCDSystemTests", dependencies: ["RPCDSystem"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RPCDSystemTests",
+            dependencies: ["RPCDSystem", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -7,21 +7,17 @@ import Testing
 /// admin socket, then every worker reports READY, and only then is `ready` logged.
 @Suite(.serialized) struct MasterStartupTests {
     @Test func readyIsLoggedOnceEveryWorkerIsReady() throws {
-        var startToReady: [Int] = []
-        var loggedStartToReady: [Int] = []
+        // How long a start takes is measured by bench/lifecycle, not asserted here.
         for _ in 0..<3 {
-            let started = ContinuousClock.now
             let daemon = try RPCDProcess(
                 environment: ["RPCD_WORKERS": "2", "RPCD_LISTEN": "tcp://127.0.0.1:0,http://127.0.0.1:0"]
             )
             defer { daemon.kill() }
             let listeners = try daemon.waitUntilReady()
-            startToReady.append(Int((ContinuousClock.now - started) / .milliseconds(1)))
 
             let lines = daemon.logLines.filter(\.isJSON)
             let ready = try #require(lines.firstIndex { $0.message == "ready" })
             let starting = try #require(lines.first { $0.message == "rpcd starting" })
-            loggedStartToReady.append(lines[ready].milliseconds(since: starting) ?? -1)
             let listening = lines.indices.filter { lines[$0].message == "listening" }
             let workersReady = lines.indices.filter { lines[$0].message == "worker ready" }
             let admin = try #require(lines.firstIndex { $0.message == "admin socket" })
@@ -39,10 +35,6 @@ import Testing
             #expect(try HTTPClient(listeners.http()).post(JSONRPCMessages.ping()).bodyText == JSONRPCMessages.pong())
             #expect(daemon.childPIDs.count == 2)
         }
-        print(
-            "FIGURE: start-to-ready with 2 workers (spawn → \"ready\" line seen by the test): \(startToReady) ms; "
-                + "from the log's own timestamps (\"rpcd starting\" → \"ready\"): \(loggedStartToReady) ms"
-        )
     }
 
     @Test func readyIsNotLoggedAgainWhenAWorkerIsReplaced() throws {

@@ -46,14 +46,11 @@ import Testing
         for _ in 0..<6 {
             _ = try LineClient(listeners.ndjson()).call(Self.sum)
         }
-        let deadline = ContinuousClock.now + .seconds(10)
         var text = ""
-        while ContinuousClock.now < deadline {
+        try Poll.until("rpcd_requests_total 6 in: \(text)", timeout: .seconds(10), interval: .milliseconds(200)) {
             text = try Self.metrics(listeners.http()).bodyText
-            if text.contains("\nrpcd_requests_total 6\n") { break }
-            usleep(200_000)
+            return text.contains("\nrpcd_requests_total 6\n")
         }
-        #expect(text.contains("\nrpcd_requests_total 6\n"), "\(text)")
         #expect(text.contains("\nrpcd_workers_ready 2\n") && text.contains("\nrpcd_workers_desired 2\n"))
         // Every worker answers with the same service-wide count, not its own share.
         for _ in 0..<4 {

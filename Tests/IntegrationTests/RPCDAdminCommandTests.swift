@@ -74,13 +74,14 @@ import Testing
         }
         let error = try client.call(JSONRPCMessages.request("divide", params: "[1,0]", id: "11"))
         #expect(JSONRPCErrorPattern(code: -32000, id: "11").matches(error))
-        let deadline = ContinuousClock.now + .seconds(5)
         var totals = try daemon.admin.status()
-        while (totals.requests < 11 || totals.errors < 1) && ContinuousClock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
+        try Poll.until(
+            "totals of 11 requests and 1 error (last: \(totals.requests), \(totals.errors))",
+            interval: .milliseconds(100)
+        ) {
             totals = try daemon.admin.status()
+            return totals.requests >= 11 && totals.errors >= 1
         }
-        #expect(totals.requests >= 11 && totals.errors >= 1, "requests \(totals.requests), errors \(totals.errors)")
 
         // Options may come first, and RPCD_ADMIN_SOCKET may name the socket instead of --socket.
         let leading = try daemon.admin.run(["--json", "status"])
@@ -124,13 +125,6 @@ import Testing
                 }
             )
         }
-        print(
-            "FIGURE: idle worker RSS (rss_bytes): "
-                + workers.map {
-                    "worker \($0.id) \($0.rssBytes) B (\(String(format: "%.1f", Double($0.rssBytes) / 1_048_576)) MiB)"
-                }
-                .joined(separator: ", ")
-        )
 
         // A call in flight and an open connection show up in the serving worker's row.
         let pid = workers[1].pid
@@ -228,24 +222,24 @@ import Testing
         )
         defer { daemon.kill() }
         // The log goes to the file, so readiness comes from the admin socket.
-        let deadline = ContinuousClock.now + .seconds(10)
-        while (try? daemon.admin.status().workers.ready) != 2 {
-            try #require(ContinuousClock.now < deadline && daemon.isRunning, "not ready: \(daemon.stderrText)")
-            Thread.sleep(forTimeInterval: 0.05)
+        try Poll.until(
+            "2 ready workers in the status: \(daemon.stderrText)",
+            timeout: .seconds(10),
+            interval: .milliseconds(50)
+        ) {
+            guard daemon.isRunning else { throw TestSupportError(.processExited, "rpcd ended: \(daemon.stderrText)") }
+            // Refused until the admin socket exists.
+            return (try? daemon.admin.status().workers.ready) == 2
         }
 
         func contents(_ path: String) -> String {
             (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         }
-        func waitForLine(in path: String, _ predicate: (LogLine) -> Bool) -> Bool {
-            let deadline = ContinuousClock.now + .seconds(5)
-            while ContinuousClock.now < deadline {
-                if contents(path).split(separator: "\n").map({ LogLine(String($0)) }).contains(where: predicate) {
-                    return true
-                }
-                Thread.sleep(forTimeInterval: 0.05)
+        // The log goes to a file: there is nothing to await but its contents.
+        func waitForLine(_ what: String, in path: String, _ predicate: (LogLine) -> Bool) throws {
+            try Poll.until("\(what) in \(path): \(contents(path))", interval: .milliseconds(50)) {
+                contents(path).split(separator: "\n").map({ LogLine(String($0)) }).contains(where: predicate)
             }
-            return false
         }
         #expect(contents(logFile).contains("\"msg\":\"ready\""))
 
@@ -266,23 +260,22 @@ import Testing
                 )
             default:
                 #expect(daemon.signal(SIGUSR1))
-                #expect(waitForLine(in: rotated) { $0.message == "signal received" && $0["signal"] == "SIGUSR1" })
+                try waitForLine("the SIGUSR1 line", in: rotated) {
+                    $0.message == "signal received" && $0["signal"] == "SIGUSR1"
+                }
             }
             // Reopening creates the file again (the master reopens before it answers; on SIGUSR1
             // right after logging the signal).
-            let reopenDeadline = ContinuousClock.now + .seconds(5)
-            while !FileManager.default.fileExists(atPath: logFile) && ContinuousClock.now < reopenDeadline {
-                Thread.sleep(forTimeInterval: 0.02)
+            try Poll.until("new log file after \(way)", interval: .milliseconds(20)) {
+                FileManager.default.fileExists(atPath: logFile)
             }
-            #expect(FileManager.default.fileExists(atPath: logFile), "\(way): no new log file")
             let rotatedBefore = contents(rotated)
             // A master line (scaling) and a running worker's line (draining) after the reopen.
             #expect(try daemon.admin.run(["scale", "1"]).exitCode == 0)
-            #expect(waitForLine(in: logFile) { $0.message == "scaling" }, "master line missing: \(contents(logFile))")
-            #expect(
-                waitForLine(in: logFile) { $0.message == "draining connections" && $0["worker"] == "2" },
-                "worker line missing: new \(contents(logFile)) old \(contents(rotated))"
-            )
+            try waitForLine("the master's line", in: logFile) { $0.message == "scaling" }
+            try waitForLine("worker 2's line (old file: \(contents(rotated)))", in: logFile) {
+                $0.message == "draining connections" && $0["worker"] == "2"
+            }
             #expect(contents(rotated) == rotatedBefore, "\(way): lines went to the rotated file")
             #expect(try daemon.admin.run(["scale", "2"]).exitCode == 0)
             try daemon.admin.waitForWorkers { $0.ready.count == 2 }

@@ -54,7 +54,6 @@ import Testing
 
         var generation = before.generation
         var oldPIDs = Set(firstWorkers.map(\.pid))
-        var durations: [Int] = []
         for round in 0..<3 {
             let mark = daemon.logLines.count
             switch trigger {
@@ -77,7 +76,8 @@ import Testing
                 $0["generation"] == "\(generation + 1)"
             }
             generation += 1
-            durations.append(Int(reloaded["duration_ms"] ?? "") ?? -1)
+            // How long a reload takes is measured by bench/lifecycle; here it only has to be logged.
+            #expect(reloaded["duration_ms"].flatMap { Int($0) } != nil, "\(reloaded)")
             // The old generation drains and exits; the new one is the whole table.
             let workers = try daemon.admin.waitForWorkers(what: "generation \(generation) alone") { workers in
                 workers.count == 2 && workers.allSatisfy { $0.generation == generation && $0.state == "ready" }
@@ -88,13 +88,9 @@ import Testing
             oldPIDs = newPIDs
             try load.waitForAnswers(beyond: load.report.answered, count: 200)
         }
+        // Requests outstanding when a draining worker closed their connection are sent again, as
+        // DESIGN §9 asks (a client that retries nothing loses them): none fails.
         let report = load.stop()
-        print(
-            "FIGURE: \(trigger.testDescription) ×3 under load (4 NDJSON + 1 HTTP clients, \(report.answered) calls): "
-                + "\(report.failures.count) failed requests; \(report.unansweredAtClose) requests were outstanding "
-                + "when a draining worker closed their connection (sent again, as DESIGN §9 asks; a client that "
-                + "retries nothing loses them); \(report.reconnects) reconnects; reload durations \(durations) ms"
-        )
         #expect(report.failures.isEmpty, "\(report)")
         let after = try daemon.admin.status()
         #expect(after.generation == before.generation + 3)

@@ -3,52 +3,150 @@ import Glibc
 import TestSupport
 import Testing
 
-/// Graceful stop on SIGTERM, SIGQUIT and SIGINT: in-flight calls finish, then connections close
-/// and rpcd exits 0, leaving its ports and socket files free.
-@Suite struct ShutdownTests {
-    /// Starts a `test.sleep` on `client` and proves it is in flight: a ping sent after it is
-    /// answered first (responses come back in completion order).
-    static func startSleep(on client: LineClient, ms: Int, id: Int) throws {
-        try client.send(JSONRPCMessages.sleep(ms: ms, id: id))
-        #expect(try client.call(JSONRPCMessages.ping(id: 1000 + id)) == JSONRPCMessages.pong(id: 1000 + id))
+/// Stopping rpcd the same way in single-process mode (`RPCD_WORKERS=0`) and as a master with
+/// workers (DESIGN §5): on SIGTERM, SIGQUIT or SIGINT in-flight calls finish, then connections
+/// close and rpcd exits 0, leaving its ports and socket files free; a second TERM or INT ends at
+/// once. Each test runs in both modes; what only one mode does is tested in
+/// ``SingleProcessShutdownTests`` and ``MasterShutdownTests``.
+@Suite(.serialized) struct ShutdownTests {
+    /// The values of `RPCD_WORKERS` every test here runs with.
+    static let modes = [0, 2]
+
+    /// Opens a connection on `endpoint` that worker `pid` serves, or any connection in
+    /// single-process mode (`pid` is rpcd's own).
+    static func connect(_ daemon: RPCDProcess, _ endpoint: SocketEndpoint, servedBy pid: Int32) throws -> LineClient {
+        pid == daemon.pid ? try LineClient(endpoint) : try daemon.connect(endpoint, toWorker: pid)
     }
 
-    @Test("in-flight calls finish, then EOF and exit 0", arguments: [SIGTERM, SIGQUIT, SIGINT])
-    func gracefulStop(_ signal: Int32) throws {
+    /// The processes serving connections: the workers, or rpcd itself in single-process mode.
+    static func servingPIDs(_ daemon: RPCDProcess, workers: Int) throws -> [Int32] {
+        guard workers > 0 else { return [daemon.pid] }
+        let pids = try daemon.admin.workers().map(\.pid)
+        try #require(pids.count == workers && Set(pids) == daemon.childPIDs, "\(pids)")
+        return pids
+    }
+
+    static func name(of signal: Int32) -> String {
+        switch signal {
+        case SIGTERM: "SIGTERM"
+        case SIGQUIT: "SIGQUIT"
+        case SIGINT: "SIGINT"
+        default: "signal \(signal)"
+        }
+    }
+
+    @Test(
+        "in-flight calls finish, then EOF and exit 0, nothing left",
+        arguments: Self.modes,
+        [SIGTERM, SIGQUIT, SIGINT]
+    )
+    func gracefulStop(workers: Int, signal: Int32) throws {
         let directory = try TemporaryDirectory()
         let socket = directory.file("rpc.sock")
-        let (daemon, listeners) = try RPCDProcess.start(
-            listen: "tcp://127.0.0.1:0,unix:\(socket)",
-            environment: ["RPCD_SHUTDOWN_TIMEOUT": "10s"]
+        // A port nothing else can take once rpcd closes it, for the check that it is closed.
+        let port = try PortProbe.unusedPortBelowEphemeralRange()
+        let (daemon, _) = try RPCDProcess.start(
+            listen: "tcp://127.0.0.1:\(port),unix:\(socket)",
+            environment: ["RPCD_WORKERS": "\(workers)", "RPCD_SHUTDOWN_TIMEOUT": "10s"]
         )
         defer { daemon.kill() }
-        let endpoint = try listeners.all.first { $0.endpoint.hasPrefix("tcp:") }.map { try $0.socketEndpoint }
-        let first = try LineClient(#require(endpoint))
-        let second = try LineClient(unixPath: socket)
-        let idle = try LineClient(#require(endpoint))
-        try Self.startSleep(on: first, ms: 700, id: 1)
-        try Self.startSleep(on: second, ms: 700, id: 2)
+        let tcp = SocketEndpoint.tcp(host: "127.0.0.1", port: port)
+        let pids = try Self.servingPIDs(daemon, workers: workers)
+        // In every serving process a TCP and a unix connection with a call in flight, and an idle one.
+        var clients: [LineClient] = []
+        for pid in pids {
+            for endpoint in [tcp, SocketEndpoint.unix(path: socket)] {
+                let client = try Self.connect(daemon, endpoint, servedBy: pid)
+                try client.startSleep(ms: 700, id: clients.count + 1)
+                clients.append(client)
+            }
+        }
+        let idle = try LineClient(tcp)
+        #expect(try idle.call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
 
+        let mark = daemon.logLines.count
         let signalled = ContinuousClock.now
         #expect(daemon.signal(signal))
 
         // The calls in flight complete and their responses arrive, then each connection closes.
-        #expect(try first.readLine() == JSONRPCMessages.slept(ms: 700, id: 1))
-        #expect(try second.readLine() == JSONRPCMessages.slept(ms: 700, id: 2))
-        #expect(try first.isClosedByPeer())
-        #expect(try second.isClosedByPeer())
+        for (index, client) in clients.enumerated() {
+            #expect(try client.readLine() == JSONRPCMessages.slept(ms: 700, id: index + 1))
+            #expect(try client.isClosedByPeer())
+        }
         #expect(try idle.isClosedByPeer())
         let status = try daemon.waitForExit(timeout: .seconds(5))
-        #expect(status == .exited(0), "\(daemon.stderrText)")
+        #expect(status == .exited(0), "\(daemon.jsonLogText)")
         #expect(ContinuousClock.now - signalled < .seconds(5))
 
+        // The signal is logged with its sender.
+        let received = daemon.logLines.dropFirst(mark).first { $0.message == "signal received" }
+        #expect(received?["sender.pid"] == "\(getpid())", "\(daemon.jsonLogText)")
+        #expect(received?["signal"] == Self.name(of: signal))
+        if workers > 0 {
+            MasterShutdownTests.expectEveryWorkerExitedCleanly(daemon, pids, after: mark)
+        }
+
         // Nothing is left behind: the port refuses connections and the socket file is gone.
-        #expect(!StreamSocket.canConnect(to: try #require(endpoint)))
+        #expect(!StreamSocket.canConnect(to: tcp))
         #expect(!FileManager.default.fileExists(atPath: socket))
     }
 
-    @Test func portCanBeReusedAtOnceAfterAStop() throws {
-        let (daemon, listeners) = try RPCDProcess.start(listen: "tcp://127.0.0.1:0,http://127.0.0.1:0")
+    @Test(arguments: Self.modes)
+    func drainCutShortByTheShutdownTimeoutStillExits0(workers: Int) throws {
+        let (daemon, listeners) = try RPCDProcess.start(
+            listen: "tcp://127.0.0.1:0",
+            environment: [
+                "RPCD_WORKERS": "\(workers)", "RPCD_SHUTDOWN_TIMEOUT": "1s", "RPCD_REQUEST_TIMEOUT": "60s",
+            ]
+        )
+        defer { daemon.kill() }
+        let pids = daemon.childPIDs
+        let client = try LineClient(listeners.ndjson())
+        try client.startSleep(ms: 20_000, id: 1)
+
+        let signalled = ContinuousClock.now
+        daemon.signal(SIGTERM)
+        let status = try daemon.waitForExit(timeout: .seconds(8))
+        #expect(status == .exited(0), "\(daemon.jsonLogText)")
+        let elapsed = ContinuousClock.now - signalled
+        #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(5), "exited after \(elapsed)")
+        #expect(try client.isClosedByPeer())
+        #expect(ProcessTable.waitUntilGone(pids, timeout: .seconds(2)).isEmpty)
+    }
+
+    @Test("a second TERM or INT during the drain is a quick stop", arguments: Self.modes, [SIGTERM, SIGINT])
+    func secondSignalStopsAtOnce(workers: Int, second: Int32) throws {
+        let (daemon, listeners) = try RPCDProcess.start(
+            listen: "tcp://127.0.0.1:0",
+            environment: [
+                "RPCD_WORKERS": "\(workers)", "RPCD_SHUTDOWN_TIMEOUT": "30s", "RPCD_REQUEST_TIMEOUT": "60s",
+            ]
+        )
+        defer { daemon.kill() }
+        let pids = daemon.childPIDs
+        let client = try LineClient(listeners.ndjson())
+        try client.startSleep(ms: 20_000, id: 1)
+
+        let mark = daemon.logLines.count
+        daemon.signal(SIGTERM)
+        // Signals do not queue: wait until the first one is handled (it is logged) before the second.
+        try daemon.waitForLog(after: mark) { $0.message == "signal received" }
+        let signalled = ContinuousClock.now
+        daemon.signal(second)
+        let status = try daemon.waitForExit(timeout: .seconds(5))
+        #expect(status == .exited(0), "\(daemon.jsonLogText)")
+        #expect(ContinuousClock.now - signalled < .seconds(3))
+        #expect(try client.readLine() == nil, "a quick stop does not wait for the call")
+        #expect(ProcessTable.waitUntilGone(pids, timeout: .seconds(2)).isEmpty)
+    }
+
+    @Test(arguments: Self.modes)
+    func portCanBeReusedAtOnceAfterAStop(workers: Int) throws {
+        let environment = ["RPCD_WORKERS": "\(workers)"]
+        let (daemon, listeners) = try RPCDProcess.start(
+            listen: "tcp://127.0.0.1:0,http://127.0.0.1:0",
+            environment: environment
+        )
         defer { daemon.kill() }
         let tcpPort = try listeners.first(role: "ndjson").port
         let httpPort = try listeners.first(role: "http").port
@@ -63,132 +161,27 @@ import Testing
         #expect(status == .exited(0), "\(daemon.stderrText)")
 
         let (again, relisteners) = try RPCDProcess.start(
-            listen: "tcp://127.0.0.1:\(tcpPort),http://127.0.0.1:\(httpPort)"
+            listen: "tcp://127.0.0.1:\(tcpPort),http://127.0.0.1:\(httpPort)",
+            environment: environment
         )
         defer { again.kill() }
         #expect(try relisteners.first(role: "ndjson").port == tcpPort)
         #expect(try LineClient(relisteners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
     }
 
-    @Test func newConnectionsAreRefusedWhileDraining() throws {
-        let (daemon, listeners) = try RPCDProcess.start(
-            listen: "tcp://127.0.0.1:0",
-            environment: ["RPCD_SHUTDOWN_TIMEOUT": "10s"]
-        )
-        defer { daemon.kill() }
-        let endpoint = try listeners.ndjson()
-        let busy = try LineClient(endpoint)
-        try Self.startSleep(on: busy, ms: 1500, id: 1)
-
-        let mark = daemon.logLines.count
-        daemon.signal(SIGTERM)
-        // Every signal is logged (with its sender); once it is, the listener no longer serves.
-        try daemon.waitForLog(after: mark) { $0.message == "signal received" }
-        do {
-            let late = try LineClient(endpoint)
-            try late.send(JSONRPCMessages.ping(id: 2))
-            #expect(try late.readLine(timeout: .seconds(2)) == nil, "a connection opened after SIGTERM was served")
-        } catch let error as TestSupportError where error.code == .systemCall || error.code == .connectionClosed {
-            // Connection refused (or reset): the listener is closed, as it should be.
-        }
-        #expect(try busy.readLine(timeout: .seconds(5)) == JSONRPCMessages.slept(ms: 1500, id: 1))
-        let status = try daemon.waitForExit()
-        #expect(status == .exited(0), "\(daemon.stderrText)")
-    }
-
-    @Test func drainCutShortByShutdownTimeoutStillExits0() throws {
-        let (daemon, listeners) = try RPCDProcess.start(
-            listen: "tcp://127.0.0.1:0",
-            environment: ["RPCD_SHUTDOWN_TIMEOUT": "1s", "RPCD_REQUEST_TIMEOUT": "60s"]
-        )
-        defer { daemon.kill() }
-        let client = try LineClient(listeners.ndjson())
-        try Self.startSleep(on: client, ms: 20_000, id: 1)
-
-        let signalled = ContinuousClock.now
-        daemon.signal(SIGTERM)
-        let status = try daemon.waitForExit(timeout: .seconds(8))
-        #expect(status == .exited(0), "\(daemon.stderrText)")
-        let elapsed = ContinuousClock.now - signalled
-        #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(5), "exited after \(elapsed)")
-        #expect(try client.isClosedByPeer())
-    }
-
-    @Test func secondSIGTERMStopsAtOnce() throws {
-        let (daemon, listeners) = try RPCDProcess.start(
-            listen: "tcp://127.0.0.1:0",
-            environment: ["RPCD_SHUTDOWN_TIMEOUT": "30s", "RPCD_REQUEST_TIMEOUT": "60s"]
-        )
-        defer { daemon.kill() }
-        let client = try LineClient(listeners.ndjson())
-        try Self.startSleep(on: client, ms: 20_000, id: 1)
-
-        let mark = daemon.logLines.count
-        daemon.signal(SIGTERM)
-        // Signals do not queue: wait until the first one is handled (it is logged) before the second.
-        try daemon.waitForLog(after: mark)
-        let signalled = ContinuousClock.now
-        daemon.signal(SIGTERM)
-        let status = try daemon.waitForExit(timeout: .seconds(5))
-        #expect(status == .exited(0), "\(daemon.stderrText)")
-        #expect(ContinuousClock.now - signalled < .seconds(3))
-        #expect(try client.isClosedByPeer())
-    }
-
-    @Test func httpRequestInFlightIsAnsweredDuringTheDrain() throws {
-        let (daemon, listeners) = try RPCDProcess.start(
-            listen: "http://127.0.0.1:0,tcp://127.0.0.1:0",
-            environment: ["RPCD_SHUTDOWN_TIMEOUT": "10s", "RPCD_THREADS": "1"]
-        )
-        defer { daemon.kill() }
-        let http = try HTTPClient(listeners.http())
-        // A first exchange proves the connection is established and served.
-        #expect(try http.post(JSONRPCMessages.ping()).status == 200)
-        try http.sendRaw(
-            http.encode(method: "POST", path: "/", headers: [], body: Array(JSONRPCMessages.sleep(ms: 800, id: 5).utf8))
-        )
-        // With one event loop, an NDJSON call sent later and answered proves the loop has been
-        // through the readiness of the HTTP connection, whose request reached the kernel first.
-        let line = try LineClient(listeners.ndjson())
-        try Self.startSleep(on: line, ms: 600, id: 6)
-
-        daemon.signal(SIGTERM)
-        let response = try #require(try http.readResponse())
-        #expect(response.status == 200)
-        #expect(response.bodyText == JSONRPCMessages.slept(ms: 800, id: 5))
-        // Written while draining: it tells the client the connection ends here.
-        #expect(response.announcesClose, "\(response)")
-        #expect(try line.readLine() == JSONRPCMessages.slept(ms: 600, id: 6))
-        #expect(try http.isClosedByPeer())
-        let status = try daemon.waitForExit()
-        #expect(status == .exited(0), "\(daemon.stderrText)")
-    }
-
-    @Test func signalRightAfterReadyIsAGracefulStop() throws {
+    @Test(arguments: Self.modes)
+    func signalRightAfterReadyIsAGracefulStop(workers: Int) throws {
         // "ready" promises that a stop signal is handled: repeat to hit any window after it.
         for _ in 0..<5 {
-            let (daemon, _) = try RPCDProcess.start(listen: "tcp://127.0.0.1:0")
+            let (daemon, _) = try RPCDProcess.start(
+                listen: "tcp://127.0.0.1:0",
+                environment: ["RPCD_WORKERS": "\(workers)"]
+            )
             defer { daemon.kill() }
             daemon.signal(SIGTERM)
             let status = try daemon.waitForExit(timeout: .seconds(5))
-            #expect(status == .exited(0), "\(daemon.stderrText)")
+            #expect(status == .exited(0), "\(daemon.jsonLogText)")
         }
     }
 
-    @Test func signalIsLoggedWithItsSender() throws {
-        let (daemon, listeners) = try RPCDProcess.start(listen: "tcp://127.0.0.1:0")
-        defer { daemon.kill() }
-        // A served call proves start-up is over.
-        #expect(try LineClient(listeners.ndjson()).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
-
-        let mark = daemon.logLines.count
-        daemon.signal(SIGTERM)
-        let status = try daemon.waitForExit()
-        #expect(status == .exited(0), "\(daemon.stderrText)")
-        let sender = "\(getpid())"
-        let logged = daemon.logLines.dropFirst(mark).contains { line in
-            line.fields.contains { key, value in key != "pid" && value == sender }
-        }
-        #expect(logged, "no log line names the sender pid \(sender): \(daemon.stderrText)")
-    }
 }

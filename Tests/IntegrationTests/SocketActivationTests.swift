@@ -33,12 +33,8 @@ import Testing
     }
 
     private static func waitUntilAccepting(_ port: Int) throws {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while PortProbe.bindFailure(port: port) == nil {
-            guard ContinuousClock.now < deadline else {
-                throw TestSupportError(.timedOut, "systemd-socket-activate never bound port \(port)")
-            }
-            usleep(10_000)
+        try Poll.until("bind of port \(port) by systemd-socket-activate") {
+            PortProbe.bindFailure(port: port) != nil
         }
     }
 
@@ -62,14 +58,11 @@ import Testing
         defer { daemon.kill() }
         try Self.waitUntilAccepting(port)
 
-        // The first connection is queued by the socket and answered once rpcd has started.
-        let started = ContinuousClock.now
+        // The first connection is queued by the socket and answered once rpcd has started (how
+        // long that takes is measured by bench/lifecycle, not asserted here).
         let client = try LineClient(.tcp(host: "127.0.0.1", port: port), timeout: .seconds(15))
         try client.send(JSONRPCMessages.ping())
-        let answer = try client.readLine(timeout: .seconds(15))
-        let firstAnswer = ContinuousClock.now - started
-        #expect(answer == JSONRPCMessages.pong())
-        print("FIGURE: socket activation, first connection to first answer (workers=\(workers)): \(firstAnswer)")
+        #expect(try client.readLine(timeout: .seconds(15)) == JSONRPCMessages.pong())
 
         let listeners = try daemon.waitUntilReady()
         #expect(

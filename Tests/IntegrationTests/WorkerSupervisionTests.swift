@@ -57,8 +57,6 @@ import Testing
         let victimClient = try daemon.connect(endpoint, toWorker: victim.pid)
 
         let mark = daemon.logLines.count
-        let killedAt = ContinuousClock.now
-        let killedAtWall = Date()
         switch death {
         case .trap:
             try victimClient.send(JSONRPCMessages.request("test.crash", id: "66"))
@@ -68,19 +66,12 @@ import Testing
         // The worker dies with its connection: no answer, the connection ends.
         #expect(try victimClient.readLine(timeout: .seconds(10)) == nil)
         let died = try daemon.waitForMessage("worker died", after: mark) { $0["worker.pid"] == "\(victim.pid)" }
+        // How fast the replacement is ready is measured by bench/lifecycle, not asserted here.
         let ready = try daemon.waitForWorkerReady(after: mark, id: victim.id, excluding: [victim.pid])
-        let observed = ContinuousClock.now - killedAt
         let replacement = try #require(ready["worker.pid"].flatMap { Int32($0) })
         #expect(died["worker.id"] == "\(victim.id)")
         #expect(died["status"]?.contains("signal") == true, "\(died)")
         #expect(died.level == "warning")
-        let logged = ready.timestamp.map { Int(($0.timeIntervalSince(killedAtWall) * 1000).rounded()) }
-        print(
-            "FIGURE: \(death.testDescription) of a worker under load to its replacement's 'worker ready': "
-                + "\(Int(observed / .milliseconds(1))) ms observed by the test (log timestamps: kill→ready "
-                + "\(logged.map(String.init) ?? "?") ms, 'worker died'→'worker ready' "
-                + "\(ready.milliseconds(since: died).map(String.init) ?? "?") ms; target ≤ 100 ms)"
-        )
 
         // The load keeps going across the replacement, then the table shows it.
         for (_, load) in loads {
@@ -159,11 +150,9 @@ import Testing
         }
         let abortedAfter = ContinuousClock.now - hungAt
         // SIGABRT starts the Swift runtime's crash reporter in the worker; note it to check it ends.
-        var reporters: Set<Int32> = []
-        let reporterDeadline = ContinuousClock.now + .seconds(1)
-        while reporters.isEmpty && ProcessTable.isAlive(victim.pid) && ContinuousClock.now < reporterDeadline {
-            reporters = ProcessTable.children(of: victim.pid)
-            Thread.sleep(forTimeInterval: 0.005)
+        let reporters = try Poll.until("crash reporter or end of worker \(victim.pid)", interval: .milliseconds(5)) {
+            let children = ProcessTable.children(of: victim.pid)
+            return children.isEmpty && ProcessTable.isAlive(victim.pid) ? nil : children
         }
         defer {
             // Should one outlive the worker (see MasterShutdownTests.crashReporterOfAKilledWorkerHoldsNoPort),
@@ -177,10 +166,6 @@ import Testing
         }
         let ready = try daemon.waitForWorkerReady(after: mark, id: victim.id, excluding: [victim.pid])
         let replacedAfter = ContinuousClock.now - hungAt
-        print(
-            "FIGURE: hung worker (RPCD_WORKER_TIMEOUT=2s): SIGABRT after \(Int(abortedAfter / .milliseconds(1))) ms, "
-                + "died (\(died["status"] ?? "?")) and replaced after \(Int(replacedAfter / .milliseconds(1))) ms"
-        )
         #expect(abortedAfter >= .milliseconds(1500), "aborted before the worker timeout")
         #expect(replacedAfter < .seconds(8))
         #expect(died["status"]?.contains("signal") == true, "\(died)")
@@ -278,8 +263,9 @@ import Testing
             #expect(try client.call(JSONRPCMessages.ping(id: round)) == JSONRPCMessages.pong(id: round))
             client.close()
         }
-        // Release builds, and scripts/test's builds, have SwiftNIO's debug-only accept-race
-        // assertion off (see README); a worker that loses the race must simply carry on.
+        // Release builds, and the binaries scripts/test builds for these tests, have SwiftNIO's
+        // debug-only accept-race assertion off (apple/swift-nio#3500, see README); a worker that
+        // loses the race must simply carry on.
         #expect(daemon.acceptRaceTraps == 0, "\(daemon.jsonLogText)")
         let after = try daemon.admin.workers()
         #expect(after.map(\.pid) == before.map(\.pid), "workers were replaced: \(after)")

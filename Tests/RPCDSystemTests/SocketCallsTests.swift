@@ -1,4 +1,5 @@
 import RPCDSystem
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -101,7 +102,7 @@ import Glibc
 
     @Test func listenUnixAndTheConnectProbe() throws {
         let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        defer { withExtendedLifetime(directory) {} }
         let path = directory.path + "/rpc.sock"
         #expect(!SocketCalls.unixSocketAnswers(path))  // ENOENT
 
@@ -123,17 +124,15 @@ import Glibc
         // concurrently, and a child holds a copy of every descriptor (close-on-exec or not) until
         // its exec: allow that moment to pass.
         SocketCalls.close(listener)
-        let deadline = ContinuousClock.now + .seconds(2)
-        while SocketCalls.unixSocketAnswers(path) && ContinuousClock.now < deadline {
-            usleep(1000)
+        try Poll.until("refusal from the closed socket \(path)", timeout: .seconds(2), interval: .milliseconds(1)) {
+            !SocketCalls.unixSocketAnswers(path)
         }
-        #expect(!SocketCalls.unixSocketAnswers(path))
     }
 
     @Test(.timeLimit(.minutes(1)))
     func aListenerWithAFullBacklogAnswersWithoutBlocking() throws {
         let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        defer { withExtendedLifetime(directory) {} }
         let path = directory.path + "/busy.sock"
         let listener = try SocketCalls.listenUnix(path: path, backlog: 0)
         defer { SocketCalls.close(listener) }
@@ -146,7 +145,7 @@ import Glibc
 
     @Test func aRegularFileDoesNotAnswer() throws {
         let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        defer { withExtendedLifetime(directory) {} }
         let path = directory.path + "/plain"
         let file = try syscall("open") { open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600) }
         SocketCalls.close(file)
@@ -156,7 +155,7 @@ import Glibc
 
     @Test func listenUnixOnAnExistingPathFails() throws {
         let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        defer { withExtendedLifetime(directory) {} }
         let path = directory.path + "/rpc.sock"
         let listener = try SocketCalls.listenUnix(path: path)
         defer { SocketCalls.close(listener) }

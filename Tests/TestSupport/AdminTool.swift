@@ -111,26 +111,19 @@ public struct AdminTool: Sendable {
 
     /// Polls `rpcd-admin workers --json` until `condition` holds.
     /// - Returns: the workers that satisfied it.
-    /// - Throws: ``TestSupportError/Code/timedOut`` with the last table seen.
+    /// - Throws: ``TestSupportError/Code/timedOut`` with the last table seen (see ``Poll``).
     @discardableResult
     public func waitForWorkers(
         timeout: Duration = .seconds(10),
         what: String = "the expected workers",
         where condition: ([AdminWorker]) -> Bool
     ) throws -> [AdminWorker] {
-        let deadline = ContinuousClock.now + timeout
         var last: [AdminWorker] = []
-        while true {
+        // Each poll runs a process; between two, give the daemon a moment (there is no event to
+        // await from outside for a heartbeat's statistics).
+        return try Poll.until("\(what) (last: \(last))", timeout: timeout, interval: .milliseconds(50)) {
             last = try self.workers()
-            if condition(last) {
-                return last
-            }
-            guard ContinuousClock.now < deadline else {
-                throw TestSupportError(.timedOut, "no \(what) within \(timeout); last: \(last)")
-            }
-            // Each poll runs a process; between two, give the daemon a moment (there is no event
-            // to await from outside for a heartbeat's statistics).
-            Thread.sleep(forTimeInterval: 0.05)
+            return condition(last) ? last : nil
         }
     }
 

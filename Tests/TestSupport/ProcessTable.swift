@@ -84,15 +84,15 @@ public enum ProcessTable {
     @discardableResult
     public static func killAndReap(_ pid: Int32, timeout: Duration = .seconds(5)) -> Bool {
         kill(pid, SIGKILL)
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        do {
             // Reaps it when it is ours; otherwise its parent does, and /proc forgets it.
-            if waitpid(pid, nil, WNOHANG) == pid || self.state(of: pid) == nil {
-                return true
+            try Poll.until("end of process \(pid)", timeout: timeout) {
+                waitpid(pid, nil, WNOHANG) == pid || self.state(of: pid) == nil
             }
-            usleep(10_000)
+            return true
+        } catch {
+            return false
         }
-        return false
     }
 
     /// Waits until none of `pids` runs, polling `/proc` (the processes are not the test's children,
@@ -100,14 +100,16 @@ public enum ProcessTable {
     /// - Returns: the pids still running when `timeout` passed (empty when all are gone).
     @discardableResult
     public static func waitUntilGone(_ pids: some Collection<Int32>, timeout: Duration) -> [Int32] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let running = pids.filter(self.isAlive)
-            if running.isEmpty || ContinuousClock.now >= deadline {
-                return running
+        var running = Array(pids)
+        do {
+            try Poll.until("end of \(running)", timeout: timeout) {
+                running = running.filter(self.isAlive)
+                return running.isEmpty
             }
-            Thread.sleep(forTimeInterval: 0.01)
+        } catch {
+            // The caller reports what is still running.
         }
+        return running
     }
 
     /// One open descriptor of a process.

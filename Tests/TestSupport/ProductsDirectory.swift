@@ -2,6 +2,10 @@ public import Foundation
 
 /// Locates the executables under test: `RPCD_TEST_BINARY_DIR` when set, else the directory of the
 /// running test bundle (`swift test` puts the products next to `<package>PackageTests.xctest`).
+///
+/// `scripts/test` sets it to binaries built with Swift's `assert` off while the tests themselves
+/// run with assertions on: a SwiftNIO debug assertion (apple/swift-nio#3500) kills workers that
+/// share a listening socket. Every test that starts a binary finds it here.
 public enum ProductsDirectory {
     /// The directory holding `rpcd` and `rpcd-admin`.
     public static var url: URL {

@@ -19,14 +19,8 @@ extension RPCDProcess {
         }
         // SIGSTOP takes effect asynchronously, thread by thread: until every thread of a worker
         // has stopped, its event loop could still accept.
-        let deadline = ContinuousClock.now + .seconds(2)
-        for other in stopped {
-            while ProcessTable.isAlive(other) && !ProcessTable.isStopped(other) {
-                guard ContinuousClock.now < deadline else {
-                    throw TestSupportError(.timedOut, "worker \(other) did not stop")
-                }
-                Thread.sleep(forTimeInterval: 0.001)
-            }
+        try Poll.until("stop of every worker in \(stopped)", timeout: .seconds(2), interval: .milliseconds(1)) {
+            stopped.allSatisfy { !ProcessTable.isAlive($0) || ProcessTable.isStopped($0) }
         }
         return try body()
     }

@@ -37,9 +37,15 @@ public final class TemporaryDirectory: Sendable {
         return path
     }
 
-    /// The contents of the file `name` inside the directory, as UTF-8 text.
+    /// The contents of the file `name` inside the directory.
+    /// - Throws: ``TestSupportError/Code/systemCall`` when it cannot be read.
     public func read(_ name: String) throws -> String {
-        try String(contentsOfFile: self.file(name), encoding: .utf8)
+        let path = self.file(name)
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw TestSupportError(.systemCall, "cannot read \(path): \(error)")
+        }
     }
 
     /// Whether something exists at `name` inside the directory.
