@@ -1,6 +1,7 @@
 internal import Dispatch
 public import JSONRPC
 internal import Logging
+internal import RPCDBackends
 internal import RPCDConfiguration
 internal import RPCDLogging
 internal import RPCDSystem
@@ -107,6 +108,11 @@ public enum DaemonLauncher {
                     methods: methods
                 ).run()
             }
+        }
+        // Workers would fail one after another: refuse before any starts (DESIGN §10).
+        if let problem = ServingStack.execProblem(configuration, methods: methods) {
+            logger.error("cannot start", metadata: ["error": "\(problem)"])
+            return 2
         }
         return runBlocking {
             await MasterProcess(loaded: loaded, service: settled, levelControl: levelControl, logger: logger).run()
