@@ -77,34 +77,37 @@ package final class ExecMethods: MethodProvider {
         guard let pool = self.pool, self.admission.withLockedValue({ $0.admit() }) else {
             throw ExecOutcome.queueFull
         }
-        let started = ContinuousClock.now
-        let deadline = started + self.timeout
+        let deadline = ContinuousClock.now + self.timeout
         let input = params.jsonValue.map(JSONWriter.serialize) ?? Array("null".utf8)
         let directory = self.settings.directory ?? "/"
-        let (environment, maxOutput, logger, admission) = (
+        let (passed, daemonEnvironment) = (self.settings.passEnvironment, self.daemonEnvironment)
+        let (maxOutput, logger, admission) = (self.settings.maxOutputBytes, self.logger, self.admission)
+        // RPCD_DEADLINE_MS is what is left when the process starts: the wait in the queue counts.
+        let environment = { @Sendable (now: ContinuousClock.Instant) in
             ExecEnvironment.entries(
                 method: definition.name,
                 requestID: context.requestID,
-                deadlineMilliseconds: Int64(ExecCallRunner.milliseconds(until: deadline, from: started)),
+                deadlineMilliseconds: Int64(ExecCallRunner.milliseconds(until: deadline, from: now)),
                 context: context,
-                passed: self.settings.passEnvironment,
-                daemonEnvironment: self.daemonEnvironment
-            ), self.settings.maxOutputBytes, self.logger, self.admission
-        )
+                passed: passed,
+                daemonEnvironment: daemonEnvironment
+            )
+        }
         let answer = ExecAnswer()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
                 answer.wait(continuation)
                 pool.submit { state in
                     defer { admission.withLockedValue { $0.finish() } }
-                    guard case .active = state, ContinuousClock.now < deadline else {
+                    let now = ContinuousClock.now
+                    guard case .active = state, now < deadline else {
                         answer.give(.failure(JSONRPCError.requestTimeout))
                         return
                     }
                     var runner = ExecCallRunner(
                         definition: definition,
                         directory: directory,
-                        environment: environment,
+                        environment: environment(now),
                         input: input,
                         deadline: deadline,
                         maxOutput: maxOutput,

@@ -10,10 +10,20 @@ import Testing
     static func methodsDirectory(_ scripts: [String: String]) throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory(prefix: "rpcd-exec")
         for (name, body) in scripts {
-            let path = try directory.write(name, "#!/bin/sh\n" + body + "\n")
-            #expect(chmod(path, 0o755) == 0)
+            try Self.writeScript(directory.file(name), body)
         }
         return directory
+    }
+
+    /// Writes an executable `#!/bin/sh` script. Opened close-on-exec: a child another test spawns
+    /// meanwhile must not inherit a writable descriptor, or executing the file fails with ETXTBSY.
+    static func writeScript(_ path: String, _ body: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        try #require(descriptor >= 0, "open \(path): \(errno)")
+        let bytes = Array(("#!/bin/sh\n" + body + "\n").utf8)
+        #expect(write(descriptor, bytes, bytes.count) == bytes.count)
+        close(descriptor)
+        #expect(chmod(path, 0o755) == 0)
     }
 
     /// Starts single-process rpcd serving `directory`.
@@ -202,7 +212,7 @@ import Testing
 
     @Test("queue full: beyond concurrency and queue, -32004 at once")
     func queueFull() throws {
-        let directory = try Self.methodsDirectory(["slow": "echo started >&2; read line"])
+        let directory = try Self.methodsDirectory(["slow": "echo started >&2; exec sleep 10"])
         let (daemon, first, endpoint) = try Self.startWithEndpoint(
             directory,
             ["RPCD_METHODS_CONCURRENCY": "1", "RPCD_METHODS_QUEUE": "0", "RPCD_REQUEST_TIMEOUT": "3s"]
