@@ -208,6 +208,9 @@ import Testing
         #expect(
             result.stderr.contains("'echo' is defined twice: built-in method and exec method \(directory.file("echo"))")
         )
+        let check = try RunCommand.rpcd(["--check-config"], environment: environment).run()
+        #expect(check.exitCode == 2, "\(check)")
+        #expect(check.stderr.contains("'echo' is defined twice"))
     }
 
     @Test("queue full: beyond concurrency and queue, -32004 at once")

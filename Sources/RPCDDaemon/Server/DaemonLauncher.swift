@@ -49,6 +49,12 @@ public enum DaemonLauncher {
         for warning in loaded.warnings {
             StandardError.write("rpcd: warning: \(warning)\n")
         }
+        // Exec methods that cannot serve (a name defined twice, an unreadable RPCD_METHODS_DIR) are
+        // refused before any worker starts, and by --check-config (DESIGN §10).
+        if let problem = ServingStack.execProblem(loaded.configuration, methods: methods) {
+            StandardError.write("rpcd: \(problem)\n")
+            return 2
+        }
         if checkOnly {
             StandardOutput.write(loaded.checkConfigReport())
             return 0
@@ -108,11 +114,6 @@ public enum DaemonLauncher {
                     methods: methods
                 ).run()
             }
-        }
-        // Workers would fail one after another: refuse before any starts (DESIGN §10).
-        if let problem = ServingStack.execProblem(configuration, methods: methods) {
-            logger.error("cannot start", metadata: ["error": "\(problem)"])
-            return 2
         }
         return runBlocking {
             await MasterProcess(loaded: loaded, service: settled, levelControl: levelControl, logger: logger).run()
