@@ -91,6 +91,22 @@ import Testing
         )
     }
 
+    @Test("a notification runs too; its output is dropped")
+    func notification() throws {
+        let directory = try Self.methodsDirectory([
+            "note": #"echo "ran with $(cat) id=${RPCD_REQUEST_ID-unset}" >&2; echo '"ignored"'"#
+        ])
+        let (daemon, client) = try Self.start(directory)
+        defer { daemon.kill() }
+        try client.send(#"{"jsonrpc":"2.0","method":"note","params":[1]}"#)
+        let logged = try daemon.waitForLog { $0.message?.hasPrefix("ran with") == true }
+        #expect(logged.message == "ran with [1] id=unset")
+        #expect(
+            try client.call(#"{"jsonrpc":"2.0","method":"rpc.ping","id":1}"#)
+                == #"{"jsonrpc":"2.0","result":"pong","id":1}"#
+        )
+    }
+
     @Test("the environment holds only the documented variables")
     func environmentIsExact() throws {
         let directory = try Self.methodsDirectory([
