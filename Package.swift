@@ -100,12 +100,27 @@ let package = Package(
         // and the master–worker control messages (values, encoded as JSON lines).
         .target(name: "RPCDSupervisor", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
 
+        // Exec methods (and, next, backend pools): methods served by other programs (DESIGN §10).
+        .target(
+            name: "RPCDBackends",
+            dependencies: [
+                "JSONRPC",
+                "RPCDConfiguration",
+                "RPCDSystem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Composition root: built-in methods, process wiring of master, worker and single-process mode.
         .target(
             name: "RPCDDaemon",
             dependencies: [
                 "JSONRPC",
                 "RPCDAccess",
+                "RPCDBackends",
                 "RPCDSupervisor",
                 "RPCDAdmin",
                 "RPCDConfiguration",
@@ -187,6 +202,11 @@ let package = Package(
         .testTarget(
             name: "RPCDAdminTests",
             dependencies: ["RPCDAdmin", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RPCDBackendsTests",
+            dependencies: ["JSONRPC", "RPCDBackends", "RPCDSystem"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -44,6 +44,16 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case authTokenFile = "RPCD_AUTH_TOKEN_FILE"
     /// Register the `test.*` methods.
     case testMethods = "RPCD_TEST_METHODS"
+    /// The exec methods' directory (DESIGN §10.1); none by default.
+    case methodsDir = "RPCD_METHODS_DIR"
+    /// Comma-separated names of variables passed on to exec methods.
+    case methodsPassEnv = "RPCD_METHODS_PASS_ENV"
+    /// The most stdout an exec method may write.
+    case methodsMaxOutput = "RPCD_METHODS_MAX_OUTPUT"
+    /// Exec method calls running at once per worker.
+    case methodsConcurrency = "RPCD_METHODS_CONCURRENCY"
+    /// Exec method calls waiting per worker beyond those running.
+    case methodsQueue = "RPCD_METHODS_QUEUE"
 
     /// When a change to this key takes effect.
     ///
@@ -56,7 +66,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
         case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .workerTimeout:
             return .live
         case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
-            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods:
+            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods, .methodsDir, .methodsPassEnv,
+            .methodsMaxOutput, .methodsConcurrency, .methodsQueue:
             return .rolling
         }
     }

@@ -151,6 +151,7 @@ struct ConfigurationResolver {
             ConfigValueSyntax.render
         )
 
+        let methods = try self.resolveMethods(maxRequestBytes: maxRequestBytes, currentDirectory: directory)
         return DaemonConfiguration(
             configFile: self.settings.configFile,
             daemon: daemon,
@@ -173,13 +174,14 @@ struct ConfigurationResolver {
             workerTimeout: workerTimeout,
             maxRequests: maxRequests,
             authTokenFile: authTokenFile,
-            testMethods: testMethods
+            testMethods: testMethods,
+            methods: methods
         )
     }
 
     /// Resolves one key: the winning layer's text through `parse`, or `defaultValue`; records
     /// the entry with the value rendered canonically.
-    private mutating func resolve<Value>(
+    mutating func resolve<Value>(
         _ key: ConfigurationKey,
         default defaultValue: @autoclosure () -> Value,
         _ parse: (String) throws(ValueProblem) -> Value,
@@ -203,7 +205,7 @@ struct ConfigurationResolver {
         return value
     }
 
-    private mutating func wholeNumber(
+    mutating func wholeNumber(
         _ key: ConfigurationKey,
         default defaultValue: Int,
         in range: ClosedRange<Int>
@@ -230,7 +232,7 @@ struct ConfigurationResolver {
     }
 
     /// An absolute path (relative ones resolved), or `nil` for an empty text.
-    private static func optionalPath(_ text: String, currentDirectory: String) throws(ValueProblem) -> String? {
+    static func optionalPath(_ text: String, currentDirectory: String) throws(ValueProblem) -> String? {
         guard !text.isEmpty else {
             return nil
         }

@@ -50,4 +50,6 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var authTokenFile: String?
     /// `RPCD_TEST_METHODS`: register the `test.*` methods.
     package var testMethods: Bool
+    /// `RPCD_METHODS_*`: the exec methods (DESIGN §10.1).
+    package var methods = ExecMethodSettings()
 }

@@ -73,6 +73,11 @@ struct ConfigurationLoaderTests {
                 RPCD_MAX_REQUESTS=0  # default
                 RPCD_AUTH_TOKEN_FILE=  # default
                 RPCD_TEST_METHODS=0  # default
+                RPCD_METHODS_DIR=  # default
+                RPCD_METHODS_PASS_ENV=  # default
+                RPCD_METHODS_MAX_OUTPUT=5MiB  # default
+                RPCD_METHODS_CONCURRENCY=16  # default
+                RPCD_METHODS_QUEUE=64  # default
 
                 """
         )
@@ -86,7 +91,9 @@ struct ConfigurationLoaderTests {
             (.logTarget, .live), (.logFormat, .live), (.pidfile, .restart), (.maxRequestBytes, .rolling),
             (.maxBatch, .rolling), (.maxDepth, .rolling), (.maxConnections, .rolling), (.idleTimeout, .rolling),
             (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.workerTimeout, .live), (.maxRequests, .rolling),
-            (.authTokenFile, .rolling), (.testMethods, .rolling), (.config, .restart),
+            (.authTokenFile, .rolling), (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
+            (.methodsPassEnv, .rolling), (.methodsMaxOutput, .rolling), (.methodsConcurrency, .rolling),
+            (.methodsQueue, .rolling),
         ]
     )
     func reloadClasses(_ key: ConfigurationKey, _ reload: ReloadClass) throws {
@@ -360,6 +367,11 @@ struct ConfigurationLoaderTests {
                 "RPCD_MAX_REQUESTS": "10000",
                 "RPCD_AUTH_TOKEN_FILE": "/etc/rpcd/token",
                 "RPCD_TEST_METHODS": "on",
+                "RPCD_METHODS_DIR": "/etc/rpcd/methods.d",
+                "RPCD_METHODS_PASS_ENV": "TZ",
+                "RPCD_METHODS_MAX_OUTPUT": "1MiB",
+                "RPCD_METHODS_CONCURRENCY": "4",
+                "RPCD_METHODS_QUEUE": "8",
             ]
         )
         let configuration = loaded.configuration

@@ -42,6 +42,9 @@ extension Dispatcher {
             let counters = self.counters
             let statistics = self.statistics
             let method = call.method
+            var callContext = context
+            callContext.requestID = id.map { String(decoding: $0, as: UTF8.self) }
+            let context = callContext
             return .pending {
                 let started = ContinuousClock.now
                 let outcome = await Self.run(body, params: params, context: context, timeout: timeout)

@@ -8,6 +8,8 @@ public struct RequestContext: Sendable {
     public var peerCredentials: PeerCredentials?
     /// Asked before each call runs, when the connection's calls are subject to a policy (e.g. authentication).
     public var admission: (any CallAdmission)?
+    /// The call's id token as sent (`7`, `"a"`), set for async handlers; nil for a notification.
+    public var requestID: String?
 
     /// Creates a context.
     public init(transport: String, peer: String? = nil, peerCredentials: PeerCredentials? = nil) {

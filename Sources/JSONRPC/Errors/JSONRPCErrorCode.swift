@@ -1,6 +1,6 @@
 /// The numeric JSON-RPC error codes rpcd uses, in one place.
 ///
-/// -32700 ... -32600 are defined by the JSON-RPC 2.0 specification; -32000 ... -32005 are rpcd's server errors.
+/// -32700 ... -32600 are defined by the JSON-RPC 2.0 specification; -32000 ... -32006 are rpcd's server errors.
 public enum JSONRPCErrorCode {
     /// Invalid JSON was received.
     public static let parseError = -32700
@@ -24,4 +24,6 @@ public enum JSONRPCErrorCode {
     public static let serverBusy = -32004
     /// The request is larger than the configured limit.
     public static let requestTooLarge = -32005
+    /// A method's backend (an exec method's process, a backend instance) failed instead of answering.
+    public static let backendFailed = -32006
 }

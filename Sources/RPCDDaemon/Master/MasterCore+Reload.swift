@@ -67,6 +67,9 @@ extension MasterCore {
         } catch {
             throw Refusal(what: "invalid configuration", error: error)
         }
+        if let problem = ServingStack.execProblem(next.configuration, methods: { _ in }) {
+            throw Refusal(what: "invalid configuration", error: problem)
+        }
         guard !listeners.areActivated else {
             // Socket activation: the socket units own the listeners, RPCD_LISTEN plays no part.
             return Preparation(loaded: next, listeners: listeners, removed: [])

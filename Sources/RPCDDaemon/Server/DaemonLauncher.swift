@@ -1,6 +1,7 @@
 internal import Dispatch
 public import JSONRPC
 internal import Logging
+internal import RPCDBackends
 internal import RPCDConfiguration
 internal import RPCDLogging
 internal import RPCDSystem
@@ -47,6 +48,12 @@ public enum DaemonLauncher {
         }
         for warning in loaded.warnings {
             StandardError.write("rpcd: warning: \(warning)\n")
+        }
+        // Exec methods that cannot serve (a name defined twice, an unreadable RPCD_METHODS_DIR) are
+        // refused before any worker starts, and by --check-config (DESIGN §10).
+        if let problem = ServingStack.execProblem(loaded.configuration, methods: methods) {
+            StandardError.write("rpcd: \(problem)\n")
+            return 2
         }
         if checkOnly {
             StandardOutput.write(loaded.checkConfigReport())

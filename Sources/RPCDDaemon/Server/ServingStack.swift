@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+internal import RPCDBackends
 internal import RPCDConfiguration
 internal import RPCDTransport
 
@@ -18,7 +19,8 @@ struct ServingStack: Sendable {
     ///   - methods: the embedding program's own methods, registered beside the built-in ones.
     ///   - metricsText: the `GET /metrics` text, nil while there is none yet.
     /// - Throws: `AuthenticationTokenError` when a configured token file cannot be read: rpcd
-    ///   never serves without the authentication it was told to require.
+    ///   never serves without the authentication it was told to require; `ExecDirectoryError` or
+    ///   `MethodNameClash` for exec methods that cannot serve.
     init(
         configuration: DaemonConfiguration,
         listeners: [ListeningSocket],
@@ -26,14 +28,9 @@ struct ServingStack: Sendable {
         logger: Logger,
         methods: (inout MethodRegistry) -> Void,
         metricsText: @escaping @Sendable (Dispatcher) -> String?
-    ) throws(AuthenticationTokenError) {
-        var registry = MethodRegistry()
-        BuiltinMethods.register(into: &registry)
-        AuthenticationMethod.register(into: &registry, logger: logger)
-        if configuration.testMethods {
-            TestMethods.register(into: &registry)
-        }
-        methods(&registry)
+    ) throws {
+        var registry = Self.builtins(configuration, logger: logger, methods: methods)
+        try ExecMethods(configuration: configuration, logger: logger).register(checkedInto: &registry)
         let dispatcher = Dispatcher(
             registry: registry,
             limits: DispatchLimits(
@@ -58,5 +55,30 @@ struct ServingStack: Sendable {
             group: group,
             logger: logger
         )
+    }
+
+    /// Why exec methods cannot serve beside the built-ins: checked before workers start and on reload.
+    static func execProblem(
+        _ configuration: DaemonConfiguration,
+        methods: (inout MethodRegistry) -> Void
+    ) -> (any Error)? {
+        let registry = Self.builtins(configuration, logger: Logger(label: "rpcd"), methods: methods)
+        return ExecMethods.problem(configuration, registered: registry.methodNames)
+    }
+
+    /// The built-in methods (and the embedding program's), before exec methods join them.
+    static func builtins(
+        _ configuration: DaemonConfiguration,
+        logger: Logger,
+        methods: (inout MethodRegistry) -> Void
+    )
+        -> MethodRegistry
+    {
+        var registry = MethodRegistry()
+        BuiltinMethods.register(into: &registry)
+        AuthenticationMethod.register(into: &registry, logger: logger)
+        if configuration.testMethods { TestMethods.register(into: &registry) }
+        methods(&registry)
+        return registry
     }
 }

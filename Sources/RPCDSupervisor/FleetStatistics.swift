@@ -1,20 +1,22 @@
-internal import JSONRPC
-internal import RPCDSupervisor
+package import JSONRPC
 
 /// Calls, errors and per-method statistics over every worker the master has run, those gone
 /// included, from the workers' heartbeats.
-struct FleetStatistics {
+package struct FleetStatistics: Sendable {
     private var exitedTotals = WorkerStats()
     private var methods: [Int32: [String: MethodStatisticsSnapshot]] = [:]
     private var exitedMethods: [String: MethodStatisticsSnapshot] = [:]
 
+    /// No figures yet.
+    package init() {}
+
     /// A heartbeat's per-method figures (totals since the worker started).
-    mutating func record(_ snapshot: [String: MethodStatisticsSnapshot], from pid: Int32) {
+    package mutating func record(_ snapshot: [String: MethodStatisticsSnapshot], from pid: Int32) {
         self.methods[pid] = snapshot
     }
 
     /// Folds an exited worker's last figures into the totals that outlive it.
-    mutating func workerExited(pid: Int32, stats: WorkerStats) {
+    package mutating func workerExited(pid: Int32, stats: WorkerStats) {
         self.exitedTotals.requests += stats.requests
         self.exitedTotals.errors += stats.errors
         for (name, snapshot) in self.methods.removeValue(forKey: pid) ?? [:] {
@@ -23,7 +25,7 @@ struct FleetStatistics {
     }
 
     /// Per-method statistics over every worker.
-    var mergedMethods: [String: MethodStatisticsSnapshot] {
+    package var mergedMethods: [String: MethodStatisticsSnapshot] {
         var merged = self.exitedMethods
         for methods in self.methods.values {
             for (name, snapshot) in methods {
@@ -34,7 +36,7 @@ struct FleetStatistics {
     }
 
     /// Calls and errors over every worker: the exited ones and the `running` ones' latest stats.
-    func totals(running: some Sequence<WorkerStats>) -> WorkerStats {
+    package func totals(running: some Sequence<WorkerStats>) -> WorkerStats {
         var totals = self.exitedTotals
         for stats in running {
             totals.requests += stats.requests
