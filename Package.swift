@@ -216,3 +216,47 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzzing (issue 15): scripts/fuzz sets RPCD_FUZZ=1 and builds in .build-fuzz; every other build
+// sees the graph above unchanged. The framing harness needs RPCDTransport's internal types (it
+// reaches them through `@testable import`; debug builds enable testing) and NIO, so it is a target
+// here rather than a separate package (across packages `package` symbols are out of reach).
+// Only the code under test is instrumented and optimised (`-O` on a debug build: SwiftPM's
+// `--sanitize` would rebuild every dependency with coverage and AddressSanitizer, too slow for
+// CI, and `-c release` fails in RPCDSystem, which then cannot see Glibc's SOCK_STREAM). The
+// dispatch and json harnesses need only JSONRPC: scripts/fuzz builds them with swiftc directly.
+if Context.environment["RPCD_FUZZ"] == "1" {
+    let instrumented: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-O"])]
+    for target in package.targets where ["JSONRPC", "RPCDTransport"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + instrumented
+    }
+    // A fresh build of RPCDSystem can fail to see SOCK_STREAM in SocketCalls*.swift, which
+    // import Glibc but not CLinux (whose shim includes <sys/socket.h> too, and may own the
+    // declarations); importing CLinux into every file of it works around that here.
+    for target in package.targets where target.name == "RPCDSystem" {
+        target.swiftSettings =
+            (target.swiftSettings ?? []) + [
+                .unsafeFlags(["-Xfrontend", "-import-module", "-Xfrontend", "CLinux"])
+            ]
+    }
+    package.targets.append(
+        .executableTarget(
+            name: "FuzzFraming",
+            dependencies: [
+                "JSONRPC",
+                "RPCDConfiguration",
+                "RPCDTransport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Fuzz",
+            exclude: ["corpus", "dispatch", "json"],
+            sources: ["Common", "framing"],
+            swiftSettings: strictSettings + instrumented + [.enableExperimentalFeature("Extern")],
+            // libFuzzer itself (without its `main`) comes from scripts/fuzz's -Xlinker flags:
+            // its path is the toolchain's.
+            linkerSettings: [.unsafeFlags(["-sanitize=address", "-use-ld=lld"]), .linkedLibrary("stdc++")]
+        )
+    )
+}
