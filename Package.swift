@@ -222,22 +222,12 @@ let package = Package(
 // reaches them through `@testable import`; debug builds enable testing) and NIO, so it is a target
 // here rather than a separate package (across packages `package` symbols are out of reach).
 // Only the code under test is instrumented and optimised (`-O` on a debug build: SwiftPM's
-// `--sanitize` would rebuild every dependency with coverage and AddressSanitizer, too slow for
-// CI, and `-c release` fails in RPCDSystem, which then cannot see Glibc's SOCK_STREAM). The
+// `--sanitize` would rebuild every dependency with coverage and AddressSanitizer, too slow for CI). The
 // dispatch and json harnesses need only JSONRPC: scripts/fuzz builds them with swiftc directly.
 if Context.environment["RPCD_FUZZ"] == "1" {
     let instrumented: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-O"])]
     for target in package.targets where ["JSONRPC", "RPCDTransport"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + instrumented
-    }
-    // A fresh build of RPCDSystem can fail to see SOCK_STREAM in SocketCalls*.swift, which
-    // import Glibc but not CLinux (whose shim includes <sys/socket.h> too, and may own the
-    // declarations); importing CLinux into every file of it works around that here.
-    for target in package.targets where target.name == "RPCDSystem" {
-        target.swiftSettings =
-            (target.swiftSettings ?? []) + [
-                .unsafeFlags(["-Xfrontend", "-import-module", "-Xfrontend", "CLinux"])
-            ]
     }
     package.targets.append(
         .executableTarget(
