@@ -1,8 +1,9 @@
 import JSONRPC
 
 /// What HTTP answers must look like: a sequence of complete HTTP/1.1 responses, each with a
-/// `content-length` that matches its body; a 200 answering a call carries JSON the project's
-/// parser reads, and `"jsonrpc":"2.0"`.
+/// `content-length` that matches its body, except a 204, which has neither (RFC 9110 §8.6: a
+/// server must not send Content-Length in a 204); a 200 answering a call carries JSON the
+/// project's parser reads, and `"jsonrpc":"2.0"`.
 enum HTTPResponseCheck {
     static func check(_ output: [UInt8]) {
         var rest = output[...]
@@ -30,6 +31,12 @@ enum HTTPResponseCheck {
                     length = Int(value)
                 }
                 if name == "content-type" { contentType = value }
+            }
+            if status[1] == "204" {
+                // A notification-only request: no body follows, so the next response starts here.
+                FuzzCheck.require(length == nil, "a 204 with a content-length: \(head)")
+                rest = rest[(headEnd + separator.count)...]
+                continue
             }
             guard let length else { FuzzCheck.fail("response without a valid content-length: \(head)") }
             let bodyStart = headEnd + separator.count

@@ -73,6 +73,18 @@ struct HTTPRPCHandlerTests {
         #expect(channel.isActive)
     }
 
+    /// Found by the framing fuzzer: a member the spec does not name is ignored, so a request with
+    /// `"i$"` instead of `"id"` is a notification, answered 204 without Content-Length, and the
+    /// next pipelined request is answered after it.
+    @Test func aNotificationWithAnIgnoredMemberAnswers204AndThePipelineGoesOn() throws {
+        let channel = try makeHTTPChannel()
+        defer { channel.tearDown() }
+        let notification = #"{"jsonrpc":"2.0","method":"ping","i$":1}"#
+        try channel.send(Self.httpRequest(body: notification) + Self.httpRequest(body: request("ping")))
+        #expect(channel.flushedText() == "HTTP/1.1 204 No Content\r\n\r\n" + Self.pong)
+        #expect(channel.isActive)
+    }
+
     @Test func jsonRPCErrorsAre200() throws {
         let channel = try makeHTTPChannel()
         defer { channel.tearDown() }
