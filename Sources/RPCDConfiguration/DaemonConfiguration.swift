@@ -52,4 +52,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var testMethods: Bool
     /// `RPCD_METHODS_*`: the exec methods (DESIGN §10.1).
     package var methods = ExecMethodSettings()
+    /// `RPCD_BACKENDS_DIR`: where backend `NAME.env` files are read, or nil for none.
+    package var backendsDirectory: String?
+    /// The backend pools (DESIGN §10.2), sorted by name.
+    package var backends: [BackendSettings] = []
 }

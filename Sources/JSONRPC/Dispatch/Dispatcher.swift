@@ -12,6 +12,8 @@
 public final class Dispatcher: Sendable {
     /// The handlers by method name, `rpc.discover` included.
     let handlers: [String: MethodHandler]
+    /// Asked for names `handlers` does not hold.
+    let router: (any MethodRouter)?
     /// Batch, depth and timeout limits.
     let limits: DispatchLimits
 
@@ -49,13 +51,16 @@ public final class Dispatcher: Sendable {
         for method in methods {
             handlers[method.name] = method.handler
         }
+        let router = registry.router
         if providesDiscover {
             handlers["rpc.discover"] = .sync { params, _ in
                 guard params.isEmpty else { throw JSONRPCError.invalidParams("rpc.discover takes no params") }
-                return document
+                guard let router else { return document }
+                return OpenRPCDocument.appending(router.discoveredMethods, to: document)
             }
         }
         self.handlers = handlers
+        self.router = router
         self.limits = limits
         self.discoveryDocument = document
     }
@@ -120,6 +125,7 @@ public final class Dispatcher: Sendable {
             // Only refused calls get here; the closure lets them be counted like any failed call of `method`.
             return .sync { _, _ in throw refusal }
         }
-        return self.handlers[method]
+        if let handler = self.handlers[method] { return handler }
+        return self.router?.route(method).map(MethodHandler.async)
     }
 }

@@ -36,7 +36,8 @@ public struct MethodStatisticsSnapshot: Sendable, Hashable {
     /// An empty record.
     public init() {}
 
-    mutating func record(nanoseconds: Int64, failed: Bool) {
+    /// Records one call that took `nanoseconds`.
+    public mutating func record(nanoseconds: Int64, failed: Bool) {
         self.calls += 1
         if failed { self.errors += 1 }
         self.latency.record(nanoseconds: nanoseconds)

@@ -7,6 +7,9 @@ public struct MethodRegistry: Sendable {
     private(set) var methods: [RegisteredMethod] = []
     private var positions: [String: Int] = [:]
 
+    /// Asked for methods the registry does not hold; nil routes nothing (unknown names are -32601).
+    public var router: (any MethodRouter)?
+
     /// Creates an empty registry.
     public init() {}
 

@@ -25,6 +25,14 @@ enum OpenRPCDocument {
         )
     }
 
+    /// `document` with `methods` added at the end of its `methods` array.
+    static func appending(_ methods: [JSONValue], to document: JSONValue) -> JSONValue {
+        guard !methods.isEmpty, case .object(var object) = document, case .array(let listed)? = object["methods"]
+        else { return document }
+        object["methods"] = .array(listed + methods)
+        return .object(object)
+    }
+
     static func method(named name: String, _ description: MethodDescription) -> JSONValue {
         var members: [(String, JSONValue)] = [("name", .string(name))]
         if !description.summary.isEmpty {
