@@ -13,10 +13,12 @@ package struct BackendPoolSnapshot: Sendable, Hashable {
         package var calls: Int
         /// Its resident set size when last measured; 0 when unknown.
         package var rssBytes: Int
+        /// The worker slot that runs it, once the master has merged its workers' figures; nil before.
+        package var worker: Int?
 
         /// Creates a process record.
-        package init(pid: Int32, state: String, calls: Int, rssBytes: Int) {
-            (self.pid, self.state, self.calls, self.rssBytes) = (pid, state, calls, rssBytes)
+        package init(pid: Int32, state: String, calls: Int, rssBytes: Int, worker: Int? = nil) {
+            (self.pid, self.state, self.calls, self.rssBytes, self.worker) = (pid, state, calls, rssBytes, worker)
         }
     }
 

@@ -5,8 +5,9 @@ package enum ControlMessage: Sendable, Equatable {
     /// Worker → master: listeners adopted, serving.
     case ready
     /// Worker → master, every `heartbeatInterval` while every event loop of the worker turns:
-    /// totals and per-method statistics since the worker started.
-    case heartbeat(WorkerStats, methods: [String: MethodStatisticsSnapshot])
+    /// totals and per-method statistics since the worker started, and its backend pools' figures
+    /// (each in the form RPCDBackends gives it; the master only keeps and merges them).
+    case heartbeat(WorkerStats, methods: [String: MethodStatisticsSnapshot], backends: [JSONValue] = [])
     /// Master → worker: stop accepting, finish in-flight calls, exit.
     case drain
     /// Master → worker: set the log level.
@@ -25,7 +26,7 @@ package enum ControlMessage: Sendable, Equatable {
         switch self {
         case .ready:
             value = ["type": "ready"]
-        case .heartbeat(let stats, let methods):
+        case .heartbeat(let stats, let methods, let backends):
             value = [
                 "type": "heartbeat",
                 "requests": .number(JSONNumber(stats.requests)),
@@ -33,8 +34,9 @@ package enum ControlMessage: Sendable, Equatable {
                 "in_flight": .number(JSONNumber(stats.inFlight)),
                 "connections": .number(JSONNumber(stats.connections)),
                 "methods": .object(
-                    JSONObject(methods.sorted { $0.key < $1.key }.map { ($0.key, Self.encode($0.value)) })
+                    JSONObject(methods.sorted { $0.key < $1.key }.map { ($0.key, $0.value.jsonValue) })
                 ),
+                "backends": .array(backends),
             ]
         case .drain:
             value = ["type": "drain"]
@@ -50,7 +52,7 @@ package enum ControlMessage: Sendable, Equatable {
 
     /// Decodes one line; nil for anything unknown (a newer peer's message is ignored, not fatal).
     package init?(_ bytes: UnsafeRawBufferPointer) {
-        guard case .object(let object)? = try? JSONParser(maxDepth: 6).parse(bytes),
+        guard case .object(let object)? = try? JSONParser(maxDepth: 8).parse(bytes),
             case .string(let type)? = object["type"]
         else { return nil }
         func integer(_ key: String) -> Int {
@@ -64,7 +66,7 @@ package enum ControlMessage: Sendable, Equatable {
             var methods: [String: MethodStatisticsSnapshot] = [:]
             if case .object(let encoded)? = object["methods"] {
                 for (name, value) in encoded {
-                    methods[name] = Self.decode(value)
+                    methods[name] = MethodStatisticsSnapshot(jsonValue: value)
                 }
             }
             self = .heartbeat(
@@ -74,7 +76,8 @@ package enum ControlMessage: Sendable, Equatable {
                     inFlight: integer("in_flight"),
                     connections: integer("connections")
                 ),
-                methods: methods
+                methods: methods,
+                backends: { if case .array(let backends)? = object["backends"] { backends } else { [] } }()
             )
         case "drain":
             self = .drain
@@ -89,38 +92,5 @@ package enum ControlMessage: Sendable, Equatable {
         default:
             return nil
         }
-    }
-
-    /// `{"calls": N, "errors": N, "latency": [[bucket, count], ...]}`, only non-empty buckets.
-    private static func encode(_ snapshot: MethodStatisticsSnapshot) -> JSONValue {
-        var buckets: [JSONValue] = []
-        for (index, count) in snapshot.latency.counts.enumerated() where count > 0 {
-            buckets.append([.number(JSONNumber(index)), .number(JSONNumber(count))])
-        }
-        return [
-            "calls": .number(JSONNumber(snapshot.calls)),
-            "errors": .number(JSONNumber(snapshot.errors)),
-            "latency": .array(buckets),
-        ]
-    }
-
-    private static func decode(_ value: JSONValue) -> MethodStatisticsSnapshot? {
-        guard case .object(let object) = value, case .number(let calls)? = object["calls"],
-            case .number(let errors)? = object["errors"], case .array(let buckets)? = object["latency"]
-        else { return nil }
-        var counts = Array(repeating: 0, count: LatencyHistogram.bucketCount)
-        for bucket in buckets {
-            guard case .array(let pair) = bucket, pair.count == 2, case .number(let index) = pair[0],
-                case .number(let count) = pair[1], let slot = index.int64, let n = count.int64,
-                slot >= 0, slot < Int64(counts.count), n >= 0
-            else { return nil }
-            counts[Int(slot)] = Int(n)
-        }
-        guard let latency = LatencyHistogram(counts: counts) else { return nil }
-        var snapshot = MethodStatisticsSnapshot()
-        snapshot.calls = Int(calls.int64 ?? 0)
-        snapshot.errors = Int(errors.int64 ?? 0)
-        snapshot.latency = latency
-        return snapshot
     }
 }

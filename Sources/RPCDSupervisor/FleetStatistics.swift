@@ -6,19 +6,28 @@ package struct FleetStatistics: Sendable {
     private var exitedTotals = WorkerStats()
     private var methods: [Int32: [String: MethodStatisticsSnapshot]] = [:]
     private var exitedMethods: [String: MethodStatisticsSnapshot] = [:]
+    /// Each running worker's backend pools, as its last heartbeat carried them.
+    package private(set) var backends: [Int32: [JSONValue]] = [:]
 
     /// No figures yet.
     package init() {}
 
     /// A heartbeat's per-method figures (totals since the worker started).
-    package mutating func record(_ snapshot: [String: MethodStatisticsSnapshot], from pid: Int32) {
+    package mutating func record(
+        _ snapshot: [String: MethodStatisticsSnapshot],
+        backends: [JSONValue] = [],
+        from pid: Int32
+    ) {
         self.methods[pid] = snapshot
+        self.backends[pid] = backends
     }
 
     /// Folds an exited worker's last figures into the totals that outlive it.
     package mutating func workerExited(pid: Int32, stats: WorkerStats) {
         self.exitedTotals.requests += stats.requests
         self.exitedTotals.errors += stats.errors
+        // A gone worker's backend processes are gone with it: only the running ones are shown.
+        self.backends[pid] = nil
         for (name, snapshot) in self.methods.removeValue(forKey: pid) ?? [:] {
             self.exitedMethods[name, default: MethodStatisticsSnapshot()].merge(snapshot)
         }

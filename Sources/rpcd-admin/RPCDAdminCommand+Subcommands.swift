@@ -106,6 +106,17 @@ extension RPCDAdminCommand {
         func run() throws { try self.options.run(.stats) }
     }
 
+    struct Backends: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each backend pool: instances, calls, errors, queue, restarts, latency and processes."
+        )
+
+        @OptionGroup
+        var options: GlobalOptions
+
+        func run() throws { try self.options.run(.backends) }
+    }
+
     struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the effective configuration: each key's value, source and reload class."

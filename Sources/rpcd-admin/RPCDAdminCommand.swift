@@ -19,7 +19,7 @@ struct RPCDAdminCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Status.self, Workers.self, Reload.self, Stop.self, Scale.self, LogLevel.self, Stats.self,
-            Config.self, ReopenLogs.self, Call.self,
+            Backends.self, Config.self, ReopenLogs.self, Call.self,
         ]
     )
 

@@ -110,6 +110,38 @@ struct AdminOutputTests {
         #expect(AdminOutput.stats(StatsResult(methods: [:])) == "no calls yet\n")
     }
 
+    @Test("backends as a table, one indented line per process")
+    func backends() {
+        let backend = BackendInfo(
+            name: "py",
+            methods: ["py.upper", "py.add"],
+            instances: .init(desired: 2, ready: 1),
+            calls: 40,
+            errors: 2,
+            inFlight: 1,
+            queued: 0,
+            restarts: 3,
+            p50Ms: 0.25,
+            p99Ms: 4,
+            processes: [.init(pid: 4242, worker: 1, state: "ready", calls: 40, rssBytes: 9 << 20)]
+        )
+        let text = AdminOutput.backends([backend])
+        let lines = text.split(separator: "\n").map { String($0) }
+        #expect(lines.count == 3)
+        #expect(
+            lines[0].split(separator: " ") == [
+                "BACKEND", "READY", "CALLS", "ERRORS", "IN-FLIGHT", "QUEUED", "RESTARTS", "P50", "P99", "METHODS",
+            ]
+        )
+        #expect(lines[1].hasPrefix("py"))
+        #expect(lines[1].contains("1/2"))
+        #expect(lines[1].hasSuffix("py.upper,py.add"))
+        #expect(lines[2].hasPrefix("  pid 4242"))
+        #expect(lines[2].contains("worker 1"))
+        #expect(lines[2].contains("ready"))
+        #expect(AdminOutput.backends([]).hasPrefix("no backends"))
+    }
+
     @Test("config as a table; an empty value shows as -")
     func config() {
         let config = ConfigResult(entries: [

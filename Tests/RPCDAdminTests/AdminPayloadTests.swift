@@ -69,6 +69,31 @@ struct AdminPayloadTests {
         #expect(try [WorkerInfo](jsonValue: []) == [])
     }
 
+    @Test("backends is an array with DESIGN §10.2's member names")
+    func backendNames() throws {
+        let backend = BackendInfo(
+            name: "py",
+            methods: ["py.upper"],
+            instances: .init(desired: 2, ready: 2),
+            calls: 9,
+            errors: 1,
+            inFlight: 0,
+            queued: 0,
+            restarts: 1,
+            p50Ms: 0.5,
+            p99Ms: 2,
+            processes: [.init(pid: 77, worker: 1, state: "ready", calls: 9, rssBytes: 1024)]
+        )
+        let json = try [backend].jsonValue()
+        #expect(
+            json.jsonText
+                == #"[{"name":"py","methods":["py.upper"],"instances":{"desired":2,"ready":2},"calls":9,"errors":1,"#
+                + #""in_flight":0,"queued":0,"restarts":1,"p50_ms":0.5,"p99_ms":2,"#
+                + #""processes":[{"pid":77,"worker":1,"state":"ready","calls":9,"rss_bytes":1024}]}]"#
+        )
+        #expect(try [BackendInfo](jsonValue: json) == [backend])
+    }
+
     @Test("reload, scale, log_level and shutdown results")
     func smallResults() throws {
         #expect(
@@ -147,7 +172,8 @@ struct AdminPayloadTests {
     func methodNames() {
         #expect(
             AdminMethod.allCases.map(\.rawValue) == [
-                "status", "workers", "reload", "shutdown", "scale", "log_level", "stats", "config", "reopen_logs",
+                "status", "workers", "reload", "shutdown", "scale", "log_level", "stats", "backends", "config",
+                "reopen_logs",
             ]
         )
     }

@@ -23,6 +23,7 @@ import Testing
         ControlMessage.ready, .drain, .reopenLogs, .logLevel("debug"), .metrics("rpcd_requests_total 1\n\"quoted\""),
         .heartbeat(WorkerStats(requests: 7, errors: 2, inFlight: 1, connections: 3), methods: [:]),
         .heartbeat(WorkerStats(requests: 1, errors: 0, inFlight: 0, connections: 0), methods: statistics),
+        .heartbeat(WorkerStats(), methods: statistics, backends: [["name": "py", "ready": 1]]),
     ])
     func everyMessageSurvivesItsOwnEncoding(message: ControlMessage) {
         let encoded = message.encoded
@@ -36,7 +37,7 @@ import Testing
     ])
     func anythingElseIsIgnored(line: String) {
         let decoded = Self.decode(Array(line.utf8))
-        if case .heartbeat(_, let methods)? = decoded {
+        if case .heartbeat(_, let methods, _)? = decoded {
             // A heartbeat whose statistics do not decode keeps its totals, not the bad figures.
             #expect(methods["echo"] == nil)
         } else {

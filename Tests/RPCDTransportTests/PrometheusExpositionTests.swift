@@ -28,4 +28,38 @@ struct PrometheusExpositionTests {
             #expect(line.split(separator: " ").count >= 2, "\(line)")
         }
     }
+
+    @Test func backendFamiliesOnlyWithBackends() {
+        let none = PrometheusExposition(
+            requests: 0,
+            errors: 0,
+            workersReady: 1,
+            workersDesired: 1,
+            generation: 1,
+            uptimeSeconds: 0,
+            methods: [:]
+        ).text
+        #expect(!none.contains("rpcd_backend_"))
+        let text = PrometheusExposition(
+            requests: 0,
+            errors: 0,
+            workersReady: 1,
+            workersDesired: 1,
+            generation: 1,
+            uptimeSeconds: 0,
+            methods: [:],
+            backends: [
+                .init(name: "go", calls: 7, errors: 1, restarts: 2, queued: 0),
+                .init(name: "py", calls: 3, errors: 0, restarts: 0, queued: 5),
+            ]
+        ).text
+        #expect(text.contains("# TYPE rpcd_backend_calls_total counter\n"))
+        #expect(
+            text.contains("rpcd_backend_calls_total{backend=\"go\"} 7\nrpcd_backend_calls_total{backend=\"py\"} 3\n")
+        )
+        #expect(text.contains("rpcd_backend_errors_total{backend=\"go\"} 1\n"))
+        #expect(text.contains("rpcd_backend_restarts_total{backend=\"go\"} 2\n"))
+        #expect(text.contains("# TYPE rpcd_backend_queued gauge\nrpcd_backend_queued{backend=\"go\"} 0\n"))
+        #expect(text.contains("rpcd_backend_queued{backend=\"py\"} 5\n"))
+    }
 }

@@ -16,6 +16,8 @@ package enum AdminCommand: Sendable, Equatable {
     case logLevel(String?)
     /// `stats`.
     case stats
+    /// `backends`.
+    case backends
     /// `config`.
     case config
     /// `reopen-logs`.

@@ -66,6 +66,8 @@ package struct AdminInvocation: Sendable {
             )
         case .stats:
             return try self.render(.stats, client.call(.stats), StatsResult.self, AdminOutput.stats)
+        case .backends:
+            return try self.render(.backends, client.call(.backends), [BackendInfo].self, AdminOutput.backends)
         case .config:
             return try self.render(.config, client.call(.config), ConfigResult.self, AdminOutput.config)
         case .reopenLogs:

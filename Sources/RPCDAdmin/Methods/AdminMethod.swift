@@ -14,6 +14,8 @@ package enum AdminMethod: String, Sendable, Hashable, CaseIterable, CustomString
     case logLevel = "log_level"
     /// Per-method call statistics: ``StatsResult``.
     case stats
+    /// One ``BackendInfo`` per backend pool (`[]` without backends).
+    case backends
     /// The effective configuration: ``ConfigResult``.
     case config
     /// Reopens file logs (like `SIGUSR1`).

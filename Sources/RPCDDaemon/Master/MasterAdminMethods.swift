@@ -79,6 +79,7 @@ enum MasterAdminMethods {
         sync(.config) { _ in Self.configResult(core.loaded) }
 
         sync(.stats) { _ in StatsResult(core.mergedMethodStatistics) }
+        sync(.backends) { _ in core.backends.map(\.adminInfo) }
 
         sync(.reopenLogs) { _ in
             core.reopenLogs()

@@ -1,4 +1,5 @@
 internal import JSONRPC
+internal import RPCDBackends
 internal import RPCDSupervisor
 internal import RPCDTransport
 
@@ -9,6 +10,18 @@ extension MasterCore {
     var mergedMethodStatistics: [String: MethodStatisticsSnapshot] {
         self.loop.preconditionInEventLoop()
         return self.statistics.mergedMethods
+    }
+
+    /// Every running worker's backend pools, merged by name (DESIGN §10.2).
+    var backends: [BackendPoolSnapshot] {
+        self.loop.preconditionInEventLoop()
+        let reports = self.statistics.backends.compactMap {
+            pid,
+            encoded -> (worker: Int, backends: [BackendPoolSnapshot])? in
+            guard let worker = self.table.workers[pid] else { return nil }
+            return (worker.slot, encoded.compactMap(BackendPoolSnapshot.init(jsonValue:)))
+        }
+        return BackendFleet.merge(reports)
     }
 
     /// Calls and errors over every worker, those gone included.
@@ -36,7 +49,8 @@ extension MasterCore {
             workersDesired: self.table.desired,
             generation: self.table.generation,
             uptimeSeconds: Double((ContinuousClock.now - self.startedAt) / .seconds(1)),
-            methods: self.mergedMethodStatistics
+            methods: self.mergedMethodStatistics,
+            backends: self.backends.map(\.metrics)
         ).text
         self.broadcast(.metrics(text))
     }

@@ -158,8 +158,8 @@ final class MasterCore: @unchecked Sendable {
                 )
                 self.notifications.ready(status: self.statusLine)
             }
-        case .heartbeat(let stats, let methods):
-            self.statistics.record(methods, from: pid)
+        case .heartbeat(let stats, let methods, let backends):
+            self.statistics.record(methods, backends: backends, from: pid)
             self.perform(self.table.heartbeat(pid: pid, stats: stats, at: .now))
         case .drain, .logLevel, .reopenLogs, .metrics:
             break

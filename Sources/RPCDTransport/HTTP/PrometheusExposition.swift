@@ -6,6 +6,25 @@ package import JSONRPC
 /// and hands it to each worker once a second, so whichever worker a scrape reaches answers for
 /// the whole service; in single-process mode the process renders its own.
 package struct PrometheusExposition {
+    /// One backend pool's service-wide figures (DESIGN §10.2).
+    package struct Backend: Sendable, Equatable {
+        /// The backend's name, the `backend` label.
+        package var name: String
+        /// Calls routed to it.
+        package var calls: Int
+        /// Calls it answered with an error, or that failed on its way (-32006, -32004, -32002).
+        package var errors: Int
+        /// Instances started again after a crash or a kill.
+        package var restarts: Int
+        /// Calls waiting for a free slot now.
+        package var queued: Int
+
+        /// Creates a backend's figures.
+        package init(name: String, calls: Int, errors: Int, restarts: Int, queued: Int) {
+            (self.name, self.calls, self.errors, self.restarts, self.queued) = (name, calls, errors, restarts, queued)
+        }
+    }
+
     /// Calls answered, every worker included.
     package var requests: Int
     /// Calls answered with an error.
@@ -20,8 +39,9 @@ package struct PrometheusExposition {
     package var uptimeSeconds: Double
     /// Per-method calls, errors and latency.
     package var methods: [String: MethodStatisticsSnapshot]
+    /// Per-backend figures, sorted by name; no backend families without backends.
+    package var backends: [Backend]
 
-    /// The exposition text, families in a fixed order, methods sorted by name.
     /// The figures to expose.
     package init(
         requests: Int,
@@ -30,7 +50,8 @@ package struct PrometheusExposition {
         workersDesired: Int,
         generation: Int,
         uptimeSeconds: Double,
-        methods: [String: MethodStatisticsSnapshot]
+        methods: [String: MethodStatisticsSnapshot],
+        backends: [Backend] = []
     ) {
         self.requests = requests
         self.errors = errors
@@ -39,6 +60,7 @@ package struct PrometheusExposition {
         self.generation = generation
         self.uptimeSeconds = uptimeSeconds
         self.methods = methods
+        self.backends = backends
     }
 
     /// The exposition text.
@@ -79,6 +101,22 @@ package struct PrometheusExposition {
                 text += "\(snapshot.latency.percentile(quantile))\n"
             }
             text += "rpcd_method_latency_milliseconds_count{method=\"\(label)\"} \(snapshot.calls)\n"
+        }
+        guard !self.backends.isEmpty else { return text }
+        let backendFamilies: [(String, String, String, KeyPath<Backend, Int>)] = [
+            ("rpcd_backend_calls_total", "counter", "Calls routed to each backend.", \.calls),
+            ("rpcd_backend_errors_total", "counter", "Backend calls answered with an error.", \.errors),
+            (
+                "rpcd_backend_restarts_total", "counter", "Backend instances restarted after a crash or kill.",
+                \.restarts
+            ),
+            ("rpcd_backend_queued", "gauge", "Backend calls waiting for a free instance.", \.queued),
+        ]
+        for (name, type, help, figure) in backendFamilies {
+            family(name, type, help)
+            for backend in self.backends {
+                text += "\(name){backend=\"\(Self.escape(backend.name))\"} \(backend[keyPath: figure])\n"
+            }
         }
         return text
     }
