@@ -15,11 +15,10 @@ extension MasterCore {
     /// Every running worker's backend pools, merged by name (DESIGN §10.2).
     var backends: [BackendPoolSnapshot] {
         self.loop.preconditionInEventLoop()
-        let reports = self.statistics.backends.compactMap {
-            pid,
-            encoded -> (worker: Int, backends: [BackendPoolSnapshot])? in
-            guard let worker = self.table.workers[pid] else { return nil }
-            return (worker.slot, encoded.compactMap(BackendPoolSnapshot.init(jsonValue:)))
+        var reports: [(worker: Int, backends: [BackendPoolSnapshot])] = []
+        for (pid, encoded) in self.statistics.backends {
+            guard let worker = self.table.workers[pid] else { continue }
+            reports.append((worker.slot, encoded.compactMap(BackendPoolSnapshot.init(jsonValue:))))
         }
         return BackendFleet.merge(reports)
     }
