@@ -26,20 +26,20 @@ struct BackendDeclarations {
     /// - Parameters:
     ///   - keys: the `RPCD_BACKEND_*` keys of the environment and config file, already layered.
     ///   - directory: `RPCD_BACKENDS_DIR` resolved, or nil for none.
-    ///   - directoryIsExplicit: whether a layer named the directory (then failing to list it is an
-    ///     error; the default directory that cannot be listed is only a warning).
+    ///   - directorySetting: the layer that named the directory, nil for the default (failing to
+    ///     list a named directory is an error; the default one that cannot be listed is a warning).
     ///   - host: lists the directory and reads the files.
     /// - Throws: `ConfigurationError` when the named directory cannot be listed, a backend file
     ///   cannot be read or is malformed, or two files declare the same backend.
     init(
         keys: [String: LayeredSettings.Setting],
         directory: String?,
-        directoryIsExplicit: Bool,
+        directorySetting: LayeredSettings.Setting?,
         host: ConfigurationLoader.Host
     ) throws(ConfigurationError) {
         var byName: [String: Backend] = [:]
         if let directory {
-            for (name, path) in try self.backendFiles(in: directory, explicit: directoryIsExplicit, host: host) {
+            for (name, path) in try self.backendFiles(in: directory, named: directorySetting, host: host) {
                 var backend = Backend(name: name, file: path)
                 try self.readFile(path, into: &backend, host: host)
                 byName[name] = backend
@@ -81,14 +81,14 @@ struct BackendDeclarations {
     /// `NAME.env` files by backend name; warns about `.env` files whose name does not fit.
     private mutating func backendFiles(
         in directory: String,
-        explicit: Bool,
+        named setting: LayeredSettings.Setting?,
         host: ConfigurationLoader.Host
     ) throws(ConfigurationError) -> [(String, String)] {
         let fileNames: [String]
         do {
             fileNames = try host.listDirectory(directory)
         } catch {
-            guard explicit else {
+            guard let setting else {
                 self.warnings.append(
                     "cannot list the backends directory \(directory): \(error.reason); no backend is read from it"
                 )
@@ -96,8 +96,8 @@ struct BackendDeclarations {
             }
             throw ConfigurationError(
                 code: .invalidValue,
-                message:
-                    "\(ConfigurationKey.backendsDir.rawValue)='\(directory)': cannot list the directory: \(error.reason)",
+                message: "\(ConfigurationKey.backendsDir.rawValue)='\(setting.text)': cannot list the directory "
+                    + "\(directory): \(error.reason) (\(setting.origin))",
                 cause: error
             )
         }

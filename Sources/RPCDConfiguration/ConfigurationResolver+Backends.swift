@@ -17,7 +17,7 @@ extension ConfigurationResolver {
         let declarations = try BackendDeclarations(
             keys: self.settings.backendKeys,
             directory: directory,
-            directoryIsExplicit: self.settings.setting(.backendsDir) != nil,
+            directorySetting: self.settings.setting(.backendsDir),
             host: host
         )
         self.warnings += declarations.warnings
