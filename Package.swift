@@ -207,7 +207,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCDBackendsTests",
-            dependencies: ["JSONRPC", "RPCDBackends", "RPCDSystem"],
+            dependencies: [
+                "JSONRPC", "RPCDBackends", "RPCDConfiguration", "RPCDSystem", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
