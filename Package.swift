@@ -109,6 +109,7 @@ let package = Package(
                 "RPCDSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -206,7 +207,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RPCDBackendsTests",
-            dependencies: ["JSONRPC", "RPCDBackends", "RPCDSystem"],
+            dependencies: [
+                "JSONRPC", "RPCDBackends", "RPCDConfiguration", "RPCDSystem", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -185,6 +185,19 @@ enum ConfigValueSyntax {
         return "/" + components.joined(separator: "/")
     }
 
+    // MARK: Names
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`.
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+            return false
+        }
+        return name.utf8.allSatisfy { byte in
+            byte == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        }
+    }
+
     // MARK: Helpers
 
     /// Decimal digits only, at most 18 of them (so the value always fits in an `Int`).

@@ -14,7 +14,7 @@ extension ConfigurationKey {
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
     /// adjacent characters each count one.
-    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty || b.isEmpty {
             return max(a.count, b.count)
         }

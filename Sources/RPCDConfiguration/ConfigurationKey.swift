@@ -54,6 +54,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case methodsConcurrency = "RPCD_METHODS_CONCURRENCY"
     /// Exec method calls waiting per worker beyond those running.
     case methodsQueue = "RPCD_METHODS_QUEUE"
+    /// The directory of backend `NAME.env` files (DESIGN §10.2); `/etc/rpcd/backends.d` if it exists.
+    case backendsDir = "RPCD_BACKENDS_DIR"
 
     /// When a change to this key takes effect.
     ///
@@ -67,7 +69,7 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
             return .live
         case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
             .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods, .methodsDir, .methodsPassEnv,
-            .methodsMaxOutput, .methodsConcurrency, .methodsQueue:
+            .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir:
             return .rolling
         }
     }

@@ -25,6 +25,15 @@ extension ConfigurationLoader {
         package var groupExists: @Sendable (String) -> Bool
         /// Why the file at a path cannot be read by this process, or `nil` if it can.
         package var unreadableReason: @Sendable (String) -> String?
+        /// The backends' directory used when `RPCD_BACKENDS_DIR` is not set, if it exists.
+        package var defaultBackendsDirectory: String
+        /// The names in a directory, without `.` and `..` (`RPCD_BACKENDS_DIR`).
+        package var listDirectory: @Sendable (_ path: String) throws(ReadError) -> [String]
+        /// Whether the path is a regular file this process may execute (following symlinks): a
+        /// backend's program.
+        package var isExecutable: @Sendable (String) -> Bool
+        /// Whether the path is a directory (following symlinks): a backend's `DIRECTORY`.
+        package var isDirectory: @Sendable (String) -> Bool
         /// The admin socket when `RPCD_ADMIN_SOCKET` is not set (DESIGN §3), resolved by the rule
         /// `rpcd-admin` uses too.
         package var defaultAdminSocket: DefaultPath
@@ -42,6 +51,10 @@ extension ConfigurationLoader {
             readFile: @escaping ReadFile,
             groupExists: @escaping @Sendable (String) -> Bool,
             unreadableReason: @escaping @Sendable (String) -> String?,
+            defaultBackendsDirectory: String,
+            listDirectory: @escaping @Sendable (_ path: String) throws(ReadError) -> [String],
+            isExecutable: @escaping @Sendable (String) -> Bool,
+            isDirectory: @escaping @Sendable (String) -> Bool,
             defaultAdminSocket: @escaping DefaultPath,
             privateRuntimeDirectory: @escaping DefaultPath
         ) {
@@ -53,6 +66,10 @@ extension ConfigurationLoader {
             self.readFile = readFile
             self.groupExists = groupExists
             self.unreadableReason = unreadableReason
+            self.defaultBackendsDirectory = defaultBackendsDirectory
+            self.listDirectory = listDirectory
+            self.isExecutable = isExecutable
+            self.isDirectory = isDirectory
             self.defaultAdminSocket = defaultAdminSocket
             self.privateRuntimeDirectory = privateRuntimeDirectory
         }
@@ -67,7 +84,7 @@ extension ConfigurationLoader.Host {
             private let name: String
             private init(_ name: String) { self.name = name }
 
-            /// Nothing exists at the path (`ENOENT`): a named config file is missing.
+            /// Nothing exists at the path (`ENOENT`): a named config file or directory is missing.
             package static let notFound = Code("notFound")
             /// The file exists but cannot be read (permissions, a directory, an I/O error).
             package static let unreadable = Code("unreadable")

@@ -48,8 +48,8 @@ package struct ConfigurationLoader {
         let configuration = try resolver.resolveAll()
         return LoadedConfiguration(
             configuration: configuration,
-            entries: ConfigurationKey.allCases.map { resolver.entries[$0]! },
-            warnings: settings.warnings,
+            entries: ConfigurationKey.allCases.map { resolver.entries[$0]! } + resolver.backendEntries,
+            warnings: settings.warnings + resolver.warnings,
             inputs: inputs
         )
     }

@@ -6,6 +6,10 @@ struct ConfigurationResolver {
     let settings: LayeredSettings
     let inputs: ConfigurationLoader.Inputs
     var entries: [ConfigurationKey: ConfigEntry] = [:]
+    /// Every backend's entries, after the daemon's, by backend name then key.
+    var backendEntries: [ConfigEntry] = []
+    /// Problems found while resolving that do not stop rpcd (ignored backend keys and files).
+    var warnings: [String] = []
 
     init(settings: LayeredSettings, inputs: ConfigurationLoader.Inputs) {
         self.settings = settings
@@ -152,6 +156,7 @@ struct ConfigurationResolver {
         )
 
         let methods = try self.resolveMethods(maxRequestBytes: maxRequestBytes, currentDirectory: directory)
+        let backends = try self.resolveBackends(requestTimeout: requestTimeout, currentDirectory: directory)
         return DaemonConfiguration(
             configFile: self.settings.configFile,
             daemon: daemon,
@@ -175,7 +180,9 @@ struct ConfigurationResolver {
             maxRequests: maxRequests,
             authTokenFile: authTokenFile,
             testMethods: testMethods,
-            methods: methods
+            methods: methods,
+            backendsDirectory: backends.directory,
+            backends: backends.backends
         )
     }
 

@@ -2,6 +2,12 @@ extension DaemonConfiguration {
     /// The config file read when `RPCD_CONFIG` is not set, if it exists.
     package static let defaultConfigFile = "/etc/rpcd/rpcd.env"
 
+    /// The backends' directory read when `RPCD_BACKENDS_DIR` is not set, if it exists.
+    package static let defaultBackendsDirectory = "/etc/rpcd/backends.d"
+
+    /// `PATH` for finding a backend's program when rpcd's environment has none.
+    package static let defaultSearchPath = "/usr/local/bin:/usr/bin:/bin"
+
     /// `RPCD_LISTEN` when not set: `tcp://127.0.0.1:7700,http://127.0.0.1:7701`.
     package static let defaultListen = [
         ListenEndpoint(kind: .tcp(host: "127.0.0.1", port: 7700), framing: .ndjson),

@@ -21,6 +21,9 @@ struct LayeredSettings {
     let configFileSetting: Setting?
     /// Unknown or ignored keys, repeated keys in the file.
     private(set) var warnings: [String] = []
+    /// `RPCD_BACKEND_*` keys by full name, from the environment and from the config file
+    /// (the environment's win); `BackendDeclarations` sorts them out.
+    let backendKeys: [String: Setting]
 
     private let reader: ConfigReader
     private let reporter: AnsweringProviderReporter
@@ -61,6 +64,7 @@ struct LayeredSettings {
         var warnings: [String] = []
         var fileValues: [String: String] = [:]
         var fileLines: [String: Int] = [:]
+        var backendKeys: [String: Setting] = [:]
         if let file {
             for assignment in file.assignments {
                 let place = "\(file.path) line \(assignment.line)"
@@ -68,7 +72,8 @@ struct LayeredSettings {
                     warnings.append("\(assignment.key) in \(place) is ignored: a config file cannot name another one")
                     continue
                 }
-                guard ConfigurationKey(rawValue: assignment.key) != nil else {
+                let isBackendKey = assignment.key.hasPrefix(BackendKey.prefix)
+                guard isBackendKey || ConfigurationKey(rawValue: assignment.key) != nil else {
                     warnings.append(Self.unknownKeyWarning(assignment.key, place: "in \(place)"))
                     continue
                 }
@@ -78,11 +83,23 @@ struct LayeredSettings {
                             + "line \(assignment.line) wins"
                     )
                 }
-                fileValues[assignment.key] = assignment.value
                 fileLines[assignment.key] = assignment.line
+                if isBackendKey {
+                    backendKeys[assignment.key] = Setting(
+                        text: assignment.value,
+                        source: .file(file.path),
+                        origin: "from \(place)"
+                    )
+                } else {
+                    fileValues[assignment.key] = assignment.value
+                }
             }
         }
-        for name in environment.keys.sorted() where name.hasPrefix("RPCD_") && ConfigurationKey(rawValue: name) == nil {
+        for (name, text) in environment where name.hasPrefix(BackendKey.prefix) {
+            backendKeys[name] = Setting(text: text, source: .environment, origin: Self.origin(.environment, line: nil))
+        }
+        for name in environment.keys.sorted()
+        where name.hasPrefix("RPCD_") && !name.hasPrefix(BackendKey.prefix) && ConfigurationKey(rawValue: name) == nil {
             warnings.append(Self.unknownKeyWarning(name, place: "in the environment"))
         }
         for name in flags.keys.sorted() where ConfigurationKey(rawValue: name) == nil {
@@ -104,6 +121,7 @@ struct LayeredSettings {
         self.reporter = reporter
         self.sourceByProvider = sourceByProvider
         self.fileLines = fileLines
+        self.backendKeys = backendKeys
         self.configFile = file?.path
         self.configFileSetting = fileSetting
         self.warnings = warnings
@@ -129,7 +147,7 @@ struct LayeredSettings {
         return values
     }
 
-    private static func origin(_ source: ConfigSource, line: Int?) -> String {
+    static func origin(_ source: ConfigSource, line: Int?) -> String {
         switch source {
         case .default:
             return "default"
@@ -142,7 +160,7 @@ struct LayeredSettings {
         }
     }
 
-    private static func unknownKeyWarning(_ name: String, place: String) -> String {
+    static func unknownKeyWarning(_ name: String, place: String) -> String {
         guard name.hasPrefix("RPCD_") else {
             return "\(name) \(place) is not an rpcd setting and is ignored"
         }

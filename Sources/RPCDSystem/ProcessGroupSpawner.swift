@@ -13,27 +13,32 @@ internal import Glibc
 /// async-signal-safe calls before `execve`, with every signal blocked around the `vfork`, so it is
 /// as safe in a multi-threaded Swift process as glibc's own `posix_spawn`, which is also a vfork.
 package enum ProcessGroupSpawner {
-    /// Spawns `path` (argv = `[path]`, no shell) with exactly `environment`, cwd `directory`, and
+    /// Spawns `path` (argv = `[path] + arguments`, no shell) with exactly `environment`, cwd `directory`, and
     /// the three descriptors as its stdin, stdout and stderr; every other descriptor is closed in
     /// the child. The child leads a new process group whose id is its pid.
-    /// - Parameter environment: `NAME=value` entries, passed as they are.
+    /// - Parameters:
+    ///   - arguments: argv[1...]; argv[0] is always `path` (exec methods take none, backends their `COMMAND`'s words).
+    ///   - environment: `NAME=value` entries, passed as they are.
     /// - Returns: the child's pid (= its process group id).
     /// - Throws: `SystemCallError` naming `execve` with the child's error (`ENOENT`, `EACCES`,
     ///   `ENOEXEC`, a failed `chdir`...), `vfork` when no child could be made, or `EINVAL` for a
     ///   NUL byte in a string.
     package static func spawn(
         path: String,
+        arguments: [String] = [],
         environment: [String],
         directory: String,
         standardInput: Int32,
         standardOutput: Int32,
         standardError: Int32
     ) throws(SystemCallError) -> Int32 {
-        guard !path.utf8.contains(0), !directory.utf8.contains(0), !environment.contains(where: { $0.utf8.contains(0) })
+        guard !path.utf8.contains(0), !directory.utf8.contains(0),
+            !environment.contains(where: { $0.utf8.contains(0) }),
+            !arguments.contains(where: { $0.utf8.contains(0) })
         else {
             throw SystemCallError(call: "execve", errno: .invalidArgument)
         }
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
         defer {
             for pointer in argv { free(pointer) }

@@ -43,7 +43,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.testMethods == false)
         #expect(loaded.warnings.isEmpty)
         #expect(loaded.entries.allSatisfy { $0.source == .default })
-        #expect(loaded.entries.map(\.key) == ConfigurationKey.allCases)
+        #expect(loaded.entries.map(\.key.setting) == ConfigurationKey.allCases)
     }
 
     @Test("the check-config report of the defaults")
@@ -78,6 +78,7 @@ struct ConfigurationLoaderTests {
                 RPCD_METHODS_MAX_OUTPUT=5MiB  # default
                 RPCD_METHODS_CONCURRENCY=16  # default
                 RPCD_METHODS_QUEUE=64  # default
+                RPCD_BACKENDS_DIR=  # default
 
                 """
         )
@@ -93,7 +94,7 @@ struct ConfigurationLoaderTests {
             (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.workerTimeout, .live), (.maxRequests, .rolling),
             (.authTokenFile, .rolling), (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
             (.methodsPassEnv, .rolling), (.methodsMaxOutput, .rolling), (.methodsConcurrency, .rolling),
-            (.methodsQueue, .rolling),
+            (.methodsQueue, .rolling), (.backendsDir, .rolling),
         ]
     )
     func reloadClasses(_ key: ConfigurationKey, _ reload: ReloadClass) throws {
@@ -372,6 +373,7 @@ struct ConfigurationLoaderTests {
                 "RPCD_METHODS_MAX_OUTPUT": "1MiB",
                 "RPCD_METHODS_CONCURRENCY": "4",
                 "RPCD_METHODS_QUEUE": "8",
+                "RPCD_BACKENDS_DIR": "",
             ]
         )
         let configuration = loaded.configuration
@@ -412,7 +414,7 @@ struct ConfigurationLoaderTests {
         #expect(values["RPCD_SHUTDOWN_TIMEOUT"] == "0s")
         #expect(values["RPCD_WORKER_TIMEOUT"] == "60s")
         #expect(values["RPCD_TEST_METHODS"] == "1")
-        #expect(loaded.entries.allSatisfy { $0.key == .config || $0.source == .environment })
+        #expect(loaded.entries.allSatisfy { $0.key == .setting(.config) || $0.source == .environment })
     }
 
     @Test("the check-config report is a config file that loads to the same configuration")
@@ -536,7 +538,7 @@ struct ConfigurationLoaderTests {
         #expect(second.configuration.workers == 3)
         #expect(second.configuration.configFile == "\(directory.path)/rpcd.env")
         let changes = second.changedEntries(from: first)
-        #expect(changes.map(\.key) == [.adminGroup, .workers, .logLevel])
+        #expect(changes.map(\.key.setting) == [.adminGroup, .workers, .logLevel])
         #expect(changes.map(\.reload) == [.restart, .rolling, .live])
 
         try directory.write("rpcd.env", "RPCD_WORKERS=many\n")

@@ -13,12 +13,7 @@ extension ConfigurationLoader.Host {
             defaultConfigFile: DaemonConfiguration.defaultConfigFile,
             fileExists: { FileSystemCalls.exists($0, followingLinks: true) },
             readFile: { path, limit throws(ReadError) in
-                do throws(SystemCallError) {
-                    return try FileReader.read(path, limit: limit)
-                } catch {
-                    let code: ReadError.Code = error.errno == .noSuchFileOrDirectory ? .notFound : .unreadable
-                    throw ReadError(code: code, reason: "\(error.errno)", cause: error)
-                }
+                try ReadError.reasoned { () throws(SystemCallError) in try FileReader.read(path, limit: limit) }
             },
             // A numeric RPCD_ADMIN_GROUP is a gid as it stands (chown and the peer check need no
             // name for it); a name must be known to the name service.
@@ -31,6 +26,12 @@ extension ConfigurationLoader.Host {
                     return "\(error.errno)"
                 }
             },
+            defaultBackendsDirectory: DaemonConfiguration.defaultBackendsDirectory,
+            listDirectory: { path throws(ReadError) in
+                try ReadError.reasoned { () throws(SystemCallError) in try FileFacts.directoryEntries(path) }
+            },
+            isExecutable: { FileSystemCalls.isExecutableFile($0) },
+            isDirectory: { FileFacts.isDirectory($0) },
             defaultAdminSocket: { environment, effectiveUserID, userID in
                 AdminSocketPath.default(environment: environment, effectiveUserID: effectiveUserID, userID: userID)
             },
@@ -42,6 +43,18 @@ extension ConfigurationLoader.Host {
                 )
             }
         )
+    }
+}
+
+extension ConfigurationLoader.Host.ReadError {
+    /// `body`'s result, or its failure as `notFound` (`ENOENT`) or `unreadable`, worded by the system.
+    fileprivate static func reasoned<T>(_ body: () throws(SystemCallError) -> T) throws(Self) -> T {
+        do throws(SystemCallError) {
+            return try body()
+        } catch {
+            let code: Code = error.errno == .noSuchFileOrDirectory ? .notFound : .unreadable
+            throw Self(code: code, reason: "\(error.errno)", cause: error)
+        }
     }
 }
 

@@ -1,0 +1,34 @@
+extension ConfigEntry {
+    /// What an entry is the value of: a daemon setting, or one key of one backend.
+    package enum Key: Sendable, Hashable {
+        /// A setting of DESIGN §3 (`RPCD_WORKERS`).
+        case setting(ConfigurationKey)
+        /// A key of the backend `name` (lower case), as `RPCD_BACKEND_<NAME>_<KEY>` names it.
+        case backend(name: String, key: BackendKey)
+
+        /// The environment name: `RPCD_WORKERS`, `RPCD_BACKEND_GREET_START_TIMEOUT`.
+        package var rawValue: String {
+            switch self {
+            case .setting(let key):
+                return key.rawValue
+            case .backend(let name, let key):
+                return BackendKey.prefix + name.uppercased() + "_" + key.suffix
+            }
+        }
+
+        /// When a change takes effect: backends are restarted with a new worker generation.
+        package var reload: ReloadClass {
+            switch self {
+            case .setting(let key):
+                return key.reload
+            case .backend:
+                return .rolling
+            }
+        }
+
+        /// The daemon setting, or nil for a backend key.
+        package var setting: ConfigurationKey? {
+            if case .setting(let key) = self { key } else { nil }
+        }
+    }
+}
