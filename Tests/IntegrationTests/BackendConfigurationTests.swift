@@ -151,7 +151,9 @@ import Testing
         let setup = try Setup(greet: "COMMAND=greet-backend --quiet\nMETHODS=greet\n")
         // A program that stays up and never answers: nothing calls it here.
         try "#!/bin/sh\nexec sleep 600\n".write(toFile: setup.program, atomically: false, encoding: .utf8)
-        var environment = setup.environment(["RPCD_BACKEND_GREET_INSTANCES": "2"])
+        var environment = setup.environment([
+            "RPCD_BACKEND_GREET_INSTANCES": "2", "RPCD_BACKEND_GREET_ENV_DB_PASSWORD": "hunter2",
+        ])
         environment["RPCD_ADMIN_SOCKET"] = nil
         environment["RPCD_WORKERS"] = nil
         let (daemon, _) = try RPCDProcess.startMaster(workers: 1, listen: "tcp://127.0.0.1:0", environment: environment)
@@ -171,7 +173,11 @@ import Testing
         #expect(
             entries["RPCD_BACKEND_GREET_QUEUE"] == AdminConfigEntry(value: "64", source: "default", reload: "rolling")
         )
-        #expect(entries.keys.filter { $0.hasPrefix("RPCD_BACKEND_GREET_") }.count == 12, "\(entries.keys.sorted())")
+        #expect(
+            entries["RPCD_BACKEND_GREET_ENV_DB_PASSWORD"]
+                == AdminConfigEntry(value: "<redacted>", source: "env", reload: "rolling")
+        )
+        #expect(entries.keys.filter { $0.hasPrefix("RPCD_BACKEND_GREET_") }.count == 13, "\(entries.keys.sorted())")
     }
 
     @Test func aKeyForAnUndeclaredBackendIsAWarning() throws {
