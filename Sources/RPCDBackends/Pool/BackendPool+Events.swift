@@ -27,9 +27,10 @@ extension BackendPool {
 
     /// Instance `id` broke the protocol: killed, its calls fail with -32006.
     func violated(_ id: Int, reason: String) {
+        let pid = self.core.withLockedValue { $0.state.instances[id]?.pid ?? 0 }
         self.logger.warning(
             "backend instance broke the protocol",
-            metadata: ["backend.name": "\(self.settings.name)", "reason": "\(reason)"]
+            metadata: ["backend.name": "\(self.settings.name)", "backend.pid": "\(pid)", "reason": "\(reason)"]
         )
         self.event { $0.failed(instance: id, reason: reason) }
     }

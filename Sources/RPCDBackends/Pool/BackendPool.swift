@@ -112,6 +112,8 @@ final class BackendPool: Sendable {
                 try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in
                         call.wait(continuation)
+                        // Cancelled before it was submitted: answered already, the backend need not see it.
+                        guard !Task.isCancelled else { return }
                         self.event { $0.submit(call, isNotification: isNotification, deadline: deadline, now: .now) }
                     }
                 } onCancel: {
