@@ -58,7 +58,13 @@ package enum BackendProbe {
         let request = Array("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.discover\",\"id\":1}\n".utf8)
         let written = request.withUnsafeBytes { ChildPipes.write(pipes[0].write, $0) }
         guard written == request.count else { return fail(.noAnswer, "its stdin does not take a request") }
-        guard let line = Self.readLine(pipes[1].read, maxLineBytes: maxLineBytes, timeout: settings.startTimeout)
+        guard
+            let line = Self.readLine(
+                pipes[1].read,
+                discarding: pipes[2].read,
+                maxLineBytes: maxLineBytes,
+                timeout: settings.startTimeout
+            )
         else {
             return fail(.noAnswer, "no answer to rpc.discover within \(settings.startTimeout)")
         }
@@ -70,15 +76,22 @@ package enum BackendProbe {
     }
 
     /// The first line on `descriptor` (without its newline), or nil at end of file, over the cap, or at the timeout.
-    private static func readLine(_ descriptor: Int32, maxLineBytes: Int, timeout: Duration) -> [UInt8]? {
+    /// stderr (`discarded`) is read and dropped meanwhile, so a chatty backend cannot block on a full pipe.
+    private static func readLine(
+        _ descriptor: Int32,
+        discarding discarded: Int32,
+        maxLineBytes: Int,
+        timeout: Duration
+    ) -> [UInt8]? {
         let deadline = ContinuousClock.now + timeout
         var line: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
         defer { buffer.deallocate() }
         while ContinuousClock.now < deadline {
             let wait = ExecCallRunner.milliseconds(until: deadline, from: .now)
-            guard ChildPipes.poll(reading: [descriptor], writing: [], timeoutMilliseconds: wait).contains(descriptor)
-            else { continue }
+            let ready = ChildPipes.poll(reading: [descriptor, discarded], writing: [], timeoutMilliseconds: wait)
+            if ready.contains(discarded) { _ = ChildPipes.read(discarded, into: buffer) }
+            guard ready.contains(descriptor) else { continue }
             guard let count = ChildPipes.read(descriptor, into: buffer) else { continue }
             if count == 0 { return nil }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer.prefix(count))

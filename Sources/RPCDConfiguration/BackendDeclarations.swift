@@ -54,7 +54,8 @@ struct BackendDeclarations {
             }
         }
 
-        // Longest names first, so `MY_APP_QUEUE` goes to `my_app` rather than `my`.
+        // Longest names first, so `MY_APP_QUEUE` goes to `my_app` rather than `my`; equal lengths
+        // alphabetically, so the order never depends on the dictionary's.
         let names = byName.keys.sorted { ($0.count, $1) > ($1.count, $0) }
         let filesDirectory = directory ?? DaemonConfiguration.defaultBackendsDirectory
         for fullName in keys.keys.sorted() {

@@ -26,6 +26,19 @@ extension ConfigEntry {
             }
         }
 
+        /// Whether the value may be a secret, shown redacted: a backend's `ENV_<VAR>` whose `VAR`
+        /// names a password, secret, token, key or credential (`ENV_DB_PASSWORD`, `ENV_API_KEY`).
+        /// No daemon setting holds one (`RPCD_AUTH_TOKEN_FILE` is a path).
+        package var isSecret: Bool {
+            guard case .backend(_, .environment(let variable)) = self else {
+                return false
+            }
+            let upper = variable.uppercased()
+            return ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH"].contains {
+                upper.contains($0)
+            }
+        }
+
         /// The daemon setting, or nil for a backend key.
         package var setting: ConfigurationKey? {
             if case .setting(let key) = self { key } else { nil }

@@ -10,6 +10,12 @@ package struct ConfigEntry: Sendable, Hashable {
     /// When a change to this key takes effect.
     package var reload: ReloadClass { self.key.reload }
 
+    /// The value to show an operator: `value`, or `<redacted>` for a key that may hold a secret.
+    package var shownValue: String { self.key.isSecret ? Self.redacted : self.value }
+
+    /// What a secret's value is shown as.
+    package static let redacted = "<redacted>"
+
     /// The environment name of the key, e.g. `RPCD_WORKERS` or `RPCD_BACKEND_GREET_INSTANCES`.
     package var name: String { self.key.rawValue }
 

@@ -3,12 +3,13 @@ extension LoadedConfiguration {
     /// source being `default`, `file PATH`, `env` or `flag`.
     ///
     /// The report is itself a valid config file: values that need it are double-quoted, and
-    /// "none" is an empty value. No key holds a secret value (`RPCD_AUTH_TOKEN_FILE` is a path,
-    /// and the token is never read here), so nothing needs redacting.
+    /// "none" is an empty value; only a backend's secret-looking `ENV_<VAR>` values are shown as
+    /// `<redacted>` (`ConfigEntry.Key.isSecret`). `RPCD_AUTH_TOKEN_FILE` is a path, and the token
+    /// is never read here.
     package func checkConfigReport() -> String {
         var report = ""
         for entry in self.entries {
-            report += "\(entry.name)=\(Self.quotedIfNeeded(entry.value))  # \(entry.source)\n"
+            report += "\(entry.name)=\(Self.quotedIfNeeded(entry.shownValue))  # \(entry.source)\n"
         }
         return report
     }

@@ -9,8 +9,8 @@ import Glibc
 
 @Suite(.timeLimit(.minutes(1))) struct BackendFailureTests {
     /// Waits until the pool's instance is another process than `pid` and ready.
-    func awaitReplacement(of pid: Int32, _ harness: BackendHarness) throws -> Int32 {
-        try Poll.until("a ready instance other than \(pid)", timeout: .seconds(10)) {
+    func awaitReplacement(of pid: Int32, _ harness: BackendHarness) async throws -> Int32 {
+        try await harness.until("a ready instance other than \(pid)", timeout: .seconds(10)) {
             guard let snapshot = harness.snapshot(), snapshot.readyInstances == 1,
                 let process = snapshot.processes.first(where: { $0.state == "ready" }), process.pid != pid
             else { return nil }
@@ -28,10 +28,10 @@ import Glibc
         #expect(error.code == JSONRPCErrorCode.backendFailed)
         #expect(error.data?["backend"] == "py")
         #expect(error.data?["reason"] == "invalid JSON")
-        #expect(error.data?["signal"] == 9)
+        #expect(error.data?["signal"] == 9, "\(error)")
         #expect(await held == error)
         #expect(kill(pid, 0) != 0)
-        _ = try awaitReplacement(of: pid, harness)
+        _ = try await awaitReplacement(of: pid, harness)
         #expect(try await harness.call("echo", [1]) == [1])
         #expect(harness.snapshot()?.restarts == 1)
         try await harness.stop()
@@ -92,11 +92,11 @@ import Glibc
         let started = ContinuousClock.now
         #expect(await harness.error("never") == .requestTimeout)
         #expect(ContinuousClock.now - started < .seconds(1))
-        try Poll.until("$/cancelRequest at the backend") {
+        try await harness.until("$/cancelRequest at the backend") {
             harness.receivedRequests().contains { $0["method"] == "$/cancelRequest" && $0["params"]?["id"] == 2 }
         }
         #expect(kill(pid, 0) == 0)
-        _ = try awaitReplacement(of: pid, harness)
+        _ = try await awaitReplacement(of: pid, harness)
         #expect(ContinuousClock.now - started >= .seconds(2))
         #expect(try await harness.call("echo", [1]) == [1])
         try await harness.stop()
@@ -109,7 +109,7 @@ import Glibc
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         #expect(await task.value == .requestTimeout)
-        try Poll.until("$/cancelRequest at the backend") {
+        try await harness.until("$/cancelRequest at the backend") {
             harness.receivedRequests().contains { $0["method"] == "$/cancelRequest" }
         }
         try await harness.stop()

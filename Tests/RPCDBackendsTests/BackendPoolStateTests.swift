@@ -220,4 +220,16 @@ func words(_ actions: [State.Action]) -> [String] {
         )
         #expect(state.inFlightCount == 0)
     }
+
+    @Test func aResidentSizeOverMaxRSSRecyclesOnce() {
+        var settings = settings()
+        settings.maxRSSBytes = 1000
+        var state = running(settings)
+        #expect(words(state.measured(instance: 1, rssBytes: 900, now: t0)).isEmpty)
+        #expect(words(state.measured(instance: 1, rssBytes: 1001, now: t0)) == ["spawn 2"])
+        // Its replacement is on its way: no second one.
+        #expect(words(state.measured(instance: 1, rssBytes: 2000, now: t0)).isEmpty)
+        #expect(words(state.spawned(instance: 2, pid: 102, now: t0)) == ["close 1"])
+        #expect(state.restarts == 0)
+    }
 }

@@ -30,7 +30,7 @@ let backendScript = #"""
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             note("child %d" % os.getpid())
             while True: time.sleep(1)
-    names = ["echo", "sleep", "garbage", "wrongid", "huge", "never", "fail", "pid"]
+    names = ["echo", "sleep", "garbage", "wrongid", "huge", "never", "fail", "pid", "die"]
     while True:
         line = sys.stdin.readline()
         if not line: break
@@ -50,6 +50,7 @@ let backendScript = #"""
         elif method == "huge": out({"jsonrpc": "2.0", "id": mid, "result": "x" * 5000})
         elif method == "fail": out({"jsonrpc": "2.0", "id": mid, "error": {"code": 42, "message": "nope", "data": [1]}})
         elif method == "pid": out({"jsonrpc": "2.0", "id": mid, "result": os.getpid()})
+        elif method == "die": os._exit(5)
     note("exit %d" % os.getpid())
     """#
 
@@ -139,6 +140,31 @@ final class BackendHarness: Sendable {
         }
     }
 
+    /// Checks `condition` every 10 ms until it holds, without blocking a thread of the cooperative pool
+    /// (which the pools' answers need).
+    /// - Throws: `TestSupportError` naming `what` after `timeout`.
+    func until(
+        _ what: String,
+        timeout: Duration = .seconds(5),
+        _ condition: () throws -> Bool
+    ) async throws {
+        try await self.until(what, timeout: timeout) { try condition() ? true : nil }
+    }
+
+    /// Checks `check` every 10 ms until it returns a value, without blocking a thread of the cooperative pool.
+    /// - Throws: `TestSupportError` naming `what` after `timeout`.
+    @discardableResult
+    func until<T>(_ what: String, timeout: Duration = .seconds(5), _ check: () throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let value = try check() { return value }
+            guard ContinuousClock.now < deadline else {
+                throw TestSupportError(.timedOut, "no \(what) within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// The backend `name`'s log so far.
     func backendLog(_ name: String = "py") -> String {
         (try? self.directory.read("\(name).log")) ?? ""
@@ -174,7 +200,7 @@ final class BackendHarness: Sendable {
         #expect(await harness.error("fail") == JSONRPCError(code: 42, message: "nope", data: [1]))
         // A notification goes out without an id.
         #expect(try await harness.call("echo", ["note"], id: nil) == .null)
-        try Poll.until("the notification at the backend") {
+        try await harness.until("the notification at the backend") {
             harness.receivedRequests().contains(["jsonrpc": "2.0", "method": "echo", "params": ["note"]])
         }
         let snapshot = try #require(harness.snapshot())
@@ -210,27 +236,31 @@ final class BackendHarness: Sendable {
     @Test func callsRunConcurrentlyUpToConcurrency() async throws {
         let harness = try BackendHarness()
         await harness.start([harness.settings { $0.concurrency = 4 }])
-        let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 { group.addTask { _ = try await harness.call("sleep", [.double(0.5)!]) } }
+            for _ in 0..<4 { group.addTask { _ = try await harness.call("sleep", [2]) } }
+            // All four reach the backend while the first is still sleeping.
+            try await harness.until("four calls in flight at once", timeout: .milliseconds(1800)) {
+                harness.receivedRequests().count { $0["method"] == "sleep" } == 4
+            }
+            #expect(harness.snapshot()?.inFlight == 4)
             try await group.waitForAll()
         }
-        // Four half-second calls at once take half a second, not two.
-        #expect(ContinuousClock.now - started < .milliseconds(1500))
         try await harness.stop()
     }
 
     @Test func aFullQueueRefusesAtOnce() async throws {
         let harness = try BackendHarness()
         await harness.start([harness.settings { ($0.concurrency, $0.queue) = (1, 1) }])
-        async let first = harness.call("sleep", [1])
-        try await Task.sleep(for: .milliseconds(100))
+        async let first = harness.call("sleep", [2])
+        try await harness.until("the first call at the backend") {
+            harness.receivedRequests().contains { $0["method"] == "sleep" }
+        }
         async let second = harness.call("sleep", [0])
-        try await Task.sleep(for: .milliseconds(100))
+        try await harness.until("the second call queued") { harness.snapshot()?.queued == 1 }
         let refused = await harness.error("echo")
         #expect(refused?.code == JSONRPCErrorCode.serverBusy)
         #expect(refused?.data?["reason"] == "queue full")
-        #expect(try await first == [1])
+        #expect(try await first == [2])
         #expect(try await second == [0])
         try await harness.stop()
     }

@@ -265,6 +265,25 @@ struct BackendConfigurationTests {
         #expect(backend.environment == ["MODE": "fast", "Mixed_Case": ""])
     }
 
+    @Test("secret-looking ENV_ values are redacted in the report, and kept in the configuration")
+    func secrets() throws {
+        let loaded = try load([
+            "RPCD_BACKEND_DB_COMMAND": "app", "RPCD_BACKEND_DB_ENV_DB_PASSWORD": "hunter2",
+            "RPCD_BACKEND_DB_ENV_API_KEY": "k", "RPCD_BACKEND_DB_ENV_Auth_Token": "t", "RPCD_BACKEND_DB_ENV_MODE": "m",
+        ])
+        let report = loaded.checkConfigReport()
+        #expect(report.contains("RPCD_BACKEND_DB_ENV_API_KEY=<redacted>  # env\n"))
+        #expect(report.contains("RPCD_BACKEND_DB_ENV_Auth_Token=<redacted>  # env\n"))
+        #expect(report.contains("RPCD_BACKEND_DB_ENV_DB_PASSWORD=<redacted>  # env\n"))
+        #expect(report.contains("RPCD_BACKEND_DB_ENV_MODE=m  # env\n"))
+        #expect(!report.contains("hunter2"))
+        #expect(
+            loaded.configuration.backends.first?.environment
+                == ["DB_PASSWORD": "hunter2", "API_KEY": "k", "Auth_Token": "t", "MODE": "m"]
+        )
+        #expect(loaded.entries.filter(\.key.isSecret).map(\.value).sorted() == ["hunter2", "k", "t"])
+    }
+
     @Test("an empty METHODS asks rpc.discover, as an absent one does")
     func emptyMethods() throws {
         let loaded = try load(["RPCD_BACKEND_GREET_COMMAND": "app", "RPCD_BACKEND_GREET_METHODS": ""])

@@ -27,9 +27,10 @@ extension BackendPool {
 
     /// Instance `id` broke the protocol: killed, its calls fail with -32006.
     func violated(_ id: Int, reason: String) {
+        let pid = self.core.withLockedValue { $0.state.instances[id]?.pid ?? 0 }
         self.logger.warning(
             "backend instance broke the protocol",
-            metadata: ["backend.name": "\(self.settings.name)", "reason": "\(reason)"]
+            metadata: ["backend.name": "\(self.settings.name)", "backend.pid": "\(pid)", "reason": "\(reason)"]
         )
         self.event { $0.failed(instance: id, reason: reason) }
     }
@@ -129,9 +130,38 @@ extension BackendPool {
         }
         for channel in closing { channel.close(promise: nil) }
         self.perform(actions, channels: channels)
+        self.checkLingeringGroups(now: now)
         for (id, pid) in live where !self.collect(id, pid: pid) && measure {
             guard let bytes = ChildProcesses.residentBytes(pid) else { continue }
             self.event { $0.measured(instance: id, rssBytes: bytes, now: .now) }
         }
+    }
+}
+
+extension BackendPool {
+    /// How long a killed group may take to vanish (its orphans are collected by init) before the drain stops waiting.
+    static let lingerLimit = Duration.seconds(2)
+
+    /// Groups killed after their leader was collected, until no process of theirs is left, zombies included:
+    /// the drain returns only then, so no orphan survives it.
+    func checkLingeringGroups(now: ContinuousClock.Instant) {
+        let groups = self.core.withLockedValue { $0.lingeringGroups }
+        guard !groups.isEmpty else { return }
+        var gone: [Int32] = []
+        for (group, since) in groups {
+            if !ProcessGroupSpawner.signalGroup(group, SignalNumber.kill) {
+                gone.append(group)
+            } else if now - since >= Self.lingerLimit {
+                self.logger.warning(
+                    "backend process group still has processes after SIGKILL",
+                    metadata: ["backend.name": "\(self.settings.name)", "backend.pid": "\(group)"]
+                )
+                gone.append(group)
+            }
+        }
+        self.core.withLockedValue { core in
+            for group in gone { core.lingeringGroups[group] = nil }
+        }
+        self.resumeStopWaitersIfFinished()
     }
 }

@@ -18,7 +18,7 @@ extension BackendPool {
         self.event { $0.shutdown(now: .now) }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = self.core.withLockedValue { core in
-                guard !core.state.isFinished else { return true }
+                guard !(core.state.isFinished && core.lingeringGroups.isEmpty) else { return true }
                 core.stopWaiters.append(continuation)
                 return false
             }

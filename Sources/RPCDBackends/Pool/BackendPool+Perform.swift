@@ -37,7 +37,9 @@ extension BackendPool {
             case .terminate(let pid):
                 ProcessGroupSpawner.signalGroup(pid, SignalNumber.terminate)
             case .killGroup(let pid):
-                ProcessGroupSpawner.signalGroup(pid, SignalNumber.kill)
+                if ProcessGroupSpawner.signalGroup(pid, SignalNumber.kill) {
+                    self.core.withLockedValue { $0.lingeringGroups[pid] = $0.lingeringGroups[pid] ?? .now }
+                }
             case .discoveryFinished:
                 let waiters = self.core.withLockedValue { core in
                     defer { core.discoveryWaiters = [] }
@@ -93,7 +95,7 @@ extension BackendPool {
 
     func resumeStopWaitersIfFinished() {
         let waiters = self.core.withLockedValue { core -> [CheckedContinuation<Void, Never>] in
-            guard core.state.isFinished, !core.stopWaiters.isEmpty else { return [] }
+            guard core.state.isFinished, core.lingeringGroups.isEmpty, !core.stopWaiters.isEmpty else { return [] }
             core.tick?.cancel()
             core.tick = nil
             defer { core.stopWaiters = [] }

@@ -21,6 +21,8 @@ final class BackendPool: Sendable {
         var methodObjects: [JSONValue] = []
         /// The names served: `METHODS` as declared, or the names `rpc.discover` listed.
         var methodNames: [String]
+        /// Groups killed after their leader was collected, until none of their processes is left.
+        var lingeringGroups: [Int32: ContinuousClock.Instant] = [:]
         var statistics = MethodStatisticsSnapshot()
         var discoveryWaiters: [CheckedContinuation<Void, Never>] = []
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
@@ -110,6 +112,8 @@ final class BackendPool: Sendable {
                 try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in
                         call.wait(continuation)
+                        // Cancelled before it was submitted: answered already, the backend need not see it.
+                        guard !Task.isCancelled else { return }
                         self.event { $0.submit(call, isNotification: isNotification, deadline: deadline, now: .now) }
                     }
                 } onCancel: {

@@ -121,7 +121,7 @@ enum MasterAdminMethods {
     static func configResult(_ loaded: LoadedConfiguration) -> ConfigResult {
         ConfigResult(
             entries: loaded.entries.map {
-                .init(key: $0.name, value: $0.value, source: "\($0.source)", reload: $0.reload.rawValue)
+                .init(key: $0.name, value: $0.shownValue, source: "\($0.source)", reload: $0.reload.rawValue)
             }
         )
     }
