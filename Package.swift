@@ -46,10 +46,15 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
 
-        // Syscalls, signals, process facts. The only place raw Glibc calls live.
+        // Syscalls, signals, process facts, the sd_notify protocol. The only place raw Glibc calls live.
         .target(
             name: "RPCDSystem",
-            dependencies: ["CLinux", "CSystemd", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "CLinux",
+                "CSystemd",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -72,11 +77,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // SwiftNIO listeners, framing, limits, draining.
+        // SwiftNIO listeners, framing, limits, draining; the master–worker control channel.
         .target(
             name: "RPCDTransport",
             dependencies: [
                 "JSONRPC",
+                "RPCDSupervisor",
                 "RPCDConfiguration",
                 "RPCDAccess",
                 "RPCDSystem",

@@ -159,6 +159,15 @@ extension ExecMethods {
         self.register(into: &registry)
     }
 
+    /// The exec methods `configuration` would serve, with what defines them; none when the
+    /// directory cannot be listed (``problem(_:registered:)`` says so).
+    static func scannedDefinitions(_ configuration: DaemonConfiguration) -> [(name: String, origin: String)] {
+        guard let directory = configuration.methods.directory,
+            let scan = try? ExecMethodScanner.scan(directory: directory, allowedOwners: [0, FileFacts.effectiveUserID])
+        else { return [] }
+        return scan.definitions.map { ($0.name, "exec method \($0.path)") }
+    }
+
     /// Why `configuration` cannot serve beside the `registered` methods: an unlistable
     /// `RPCD_METHODS_DIR` or a name clash; nil when it can. Scans without starting anything (the
     /// master's check at start and before a reload, DESIGN §10).

@@ -94,9 +94,17 @@ extension Dispatcher {
             var responses = responses
             await withTaskGroup(of: (Int, [UInt8]?).self) { group in
                 for call in asyncCalls {
-                    group.addTask {
+                    // As for a single call: the handler sees the call's own id token (nil for a notification).
+                    var callContext = context
+                    callContext.requestID = call.id.map { String(decoding: $0, as: UTF8.self) }
+                    group.addTask { [callContext] in
                         let started = ContinuousClock.now
-                        let outcome = await Self.run(call.body, params: call.params, context: context, timeout: timeout)
+                        let outcome = await Self.run(
+                            call.body,
+                            params: call.params,
+                            context: callContext,
+                            timeout: timeout
+                        )
                         counters.record(outcome)
                         statistics.record(call.method, failed: outcome.isFailure, since: started)
                         guard let id = call.id else { return (call.slot, nil) }

@@ -12,6 +12,8 @@ extension MasterCore {
         var loaded: LoadedConfiguration
         var listeners: ListeningSockets
         var removed: [ListeningSocket]
+        /// Backends that could not be asked their methods (not a refusal: they may recover).
+        var warnings: [String] = []
     }
 
     /// Why a reload was refused before a new generation started.
@@ -67,16 +69,22 @@ extension MasterCore {
         } catch {
             throw Refusal(what: "invalid configuration", error: error)
         }
-        if let problem = ServingStack.execProblem(next.configuration, methods: { _ in }) {
+        let check = ServingStack.methodsProblem(next.configuration, methods: { _ in })
+        if let problem = check.problem {
             throw Refusal(what: "invalid configuration", error: problem)
         }
         guard !listeners.areActivated else {
             // Socket activation: the socket units own the listeners, RPCD_LISTEN plays no part.
-            return Preparation(loaded: next, listeners: listeners, removed: [])
+            return Preparation(loaded: next, listeners: listeners, removed: [], warnings: check.warnings)
         }
         do {
             let updated = try listeners.updated(to: next.configuration.listen)
-            return Preparation(loaded: next, listeners: updated.sockets, removed: updated.removed)
+            return Preparation(
+                loaded: next,
+                listeners: updated.sockets,
+                removed: updated.removed,
+                warnings: check.warnings
+            )
         } catch {
             throw Refusal(what: "cannot bind", error: error)
         }
@@ -104,6 +112,9 @@ extension MasterCore {
             return
         }
         let next = preparation.loaded
+        for warning in preparation.warnings {
+            self.logger.warning("\(warning)")
+        }
         for change in next.changedEntries(from: self.loaded) where change.reload == .restart {
             self.logger.warning("changed key needs a restart", metadata: ["key": "\(change.key.rawValue)"])
         }

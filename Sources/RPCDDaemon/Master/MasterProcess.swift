@@ -20,7 +20,11 @@ struct MasterProcess: Sendable {
     func run() async -> Int32 {
         let logger = self.logger
         let configuration = self.loaded.configuration
-        let notifications = ServiceNotifications(self.service, logger: logger)
+        let notifications = ServiceNotifications(
+            notifier: self.service.notifier,
+            readiness: self.service.readiness,
+            logger: logger
+        )
         logger.info(
             "rpcd starting",
             metadata: [

@@ -51,7 +51,11 @@ public enum DaemonLauncher {
         }
         // Exec methods that cannot serve (a name defined twice, an unreadable RPCD_METHODS_DIR) are
         // refused before any worker starts, and by --check-config (DESIGN §10).
-        if let problem = ServingStack.execProblem(loaded.configuration, methods: methods) {
+        let check = ServingStack.methodsProblem(loaded.configuration, methods: methods)
+        for warning in check.warnings {
+            StandardError.write("rpcd: warning: \(warning)\n")
+        }
+        if let problem = check.problem {
             StandardError.write("rpcd: \(problem)\n")
             return 2
         }

@@ -1,5 +1,6 @@
 internal import Logging
 internal import RPCDConfiguration
+internal import RPCDSystem
 internal import RPCDTransport
 
 extension ListeningSockets {

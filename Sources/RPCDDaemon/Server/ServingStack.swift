@@ -13,24 +13,56 @@ internal import RPCDTransport
 struct ServingStack: Sendable {
     let dispatcher: Dispatcher
     let server: RPCServer
+    /// The exec methods and backend pools; `shutdown()` them after the server has drained.
+    let external: ExternalMethods
 
-    /// Builds the stack; nothing accepts until `server.bind()`.
+    /// Builds the stack and starts its backends; nothing accepts until `server.bind()`.
     /// - Parameters:
     ///   - methods: the embedding program's own methods, registered beside the built-in ones.
     ///   - metricsText: the `GET /metrics` text, nil while there is none yet.
     /// - Throws: `AuthenticationTokenError` when a configured token file cannot be read: rpcd
     ///   never serves without the authentication it was told to require; `ExecDirectoryError` or
     ///   `MethodNameClash` for exec methods that cannot serve.
-    init(
+    static func make(
         configuration: DaemonConfiguration,
         listeners: [ListeningSocket],
         group: any EventLoopGroup,
         logger: Logger,
         methods: (inout MethodRegistry) -> Void,
-        metricsText: @escaping @Sendable (Dispatcher) -> String?
-    ) throws {
+        metricsText: @escaping @Sendable (Dispatcher, ExternalMethods) -> String?
+    ) async throws -> ServingStack {
+        // Read first: a missing token file must not start (and then stop) any backend.
+        let token = try configuration.authTokenFile.map(AuthenticationMethod.readToken)
         var registry = Self.builtins(configuration, logger: logger, methods: methods)
-        try ExecMethods(configuration: configuration, logger: logger).register(checkedInto: &registry)
+        let external = try ExternalMethods(configuration: configuration, group: group, logger: logger)
+        do {
+            try await external.start(into: &registry)
+        } catch {
+            await external.shutdown()
+            throw error
+        }
+        return ServingStack(
+            configuration: configuration,
+            registry: registry,
+            external: external,
+            token: token,
+            listeners: listeners,
+            group: group,
+            logger: logger,
+            metricsText: metricsText
+        )
+    }
+
+    private init(
+        configuration: DaemonConfiguration,
+        registry: MethodRegistry,
+        external: ExternalMethods,
+        token: [UInt8]?,
+        listeners: [ListeningSocket],
+        group: any EventLoopGroup,
+        logger: Logger,
+        metricsText: @escaping @Sendable (Dispatcher, ExternalMethods) -> String?
+    ) {
         let dispatcher = Dispatcher(
             registry: registry,
             limits: DispatchLimits(
@@ -44,9 +76,10 @@ struct ServingStack: Sendable {
             maxRequestBytes: configuration.maxRequestBytes,
             maxConnections: configuration.maxConnections,
             idleTimeout: TimeAmount(configuration.idleTimeout),
-            authenticationToken: try configuration.authTokenFile.map(AuthenticationMethod.readToken),
-            metricsText: { metricsText(dispatcher) }
+            authenticationToken: token,
+            metricsText: { metricsText(dispatcher, external) }
         )
+        self.external = external
         self.dispatcher = dispatcher
         self.server = RPCServer(
             listeners: listeners,
@@ -57,13 +90,14 @@ struct ServingStack: Sendable {
         )
     }
 
-    /// Why exec methods cannot serve beside the built-ins: checked before workers start and on reload.
-    static func execProblem(
+    /// Why exec methods and backends cannot serve beside the built-ins: checked before workers
+    /// start, by `--check-config`, and before a reload. Blocking: backends may be asked their methods.
+    static func methodsProblem(
         _ configuration: DaemonConfiguration,
         methods: (inout MethodRegistry) -> Void
-    ) -> (any Error)? {
+    ) -> (problem: (any Error)?, warnings: [String]) {
         let registry = Self.builtins(configuration, logger: Logger(label: "rpcd"), methods: methods)
-        return ExecMethods.problem(configuration, registered: registry.methodNames)
+        return ExternalMethods.problem(configuration, registered: registry.methodNames)
     }
 
     /// The built-in methods (and the embedding program's), before exec methods join them.

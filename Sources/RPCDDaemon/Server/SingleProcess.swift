@@ -41,7 +41,11 @@ struct SingleProcess: Sendable {
         logger.info("rpcd starting", metadata: ["version": "\(RPCDVersion.current)", "mode": "\(self.service.mode)"])
         // Created before binding, so a signal sent the moment rpcd is reachable is not lost: it
         // stays pending (blocked since launch) until the receiver reads it.
-        let notifications = ServiceNotifications(self.service, logger: logger)
+        let notifications = ServiceNotifications(
+            notifier: self.service.notifier,
+            readiness: self.service.readiness,
+            logger: logger
+        )
         guard let signals = StopSignals.receiver(notifications: notifications, logger: logger) else { return 1 }
         defer { signals.cancel() }
         guard
@@ -71,13 +75,13 @@ struct SingleProcess: Sendable {
         let startedAt = ContinuousClock.now
         let stack: ServingStack
         do {
-            stack = try ServingStack(
+            stack = try await ServingStack.make(
                 configuration: configuration,
                 listeners: sockets.bound,
                 group: group,
                 logger: logger,
                 methods: self.methods
-            ) { dispatcher in
+            ) { dispatcher, external in
                 PrometheusExposition(
                     requests: dispatcher.counters.calls,
                     errors: dispatcher.counters.errors,
@@ -85,7 +89,8 @@ struct SingleProcess: Sendable {
                     workersDesired: 0,
                     generation: 1,
                     uptimeSeconds: Double((ContinuousClock.now - startedAt) / .seconds(1)),
-                    methods: dispatcher.statistics.snapshot()
+                    methods: dispatcher.statistics.snapshot(),
+                    backends: external.snapshots().map(\.metrics)
                 ).text
             }
         } catch {
@@ -107,6 +112,7 @@ struct SingleProcess: Sendable {
                     server: server,
                     listeners: sockets.bound,
                     dispatcher: stack.dispatcher,
+                    backends: stack.external,
                     levelControl: self.levelControl,
                     authorizer: AdminSocket.authorizer(configuration, logger: logger)
                 ),
@@ -118,6 +124,7 @@ struct SingleProcess: Sendable {
             notifications.failed("cannot start: \(error)", errno: (error as? TransportError)?.errno)
             server.beginShutdown(timeout: .zero)
             await server.run()
+            await stack.external.shutdown()
             return 1
         }
 
@@ -141,6 +148,8 @@ struct SingleProcess: Sendable {
             ticker.cancel()
             admin.beginShutdown(timeout: .seconds(1))
         }
+        // The clients' calls are answered or timed out: the backends finish theirs and stop.
+        await stack.external.shutdown()
         logger.info("stopped")
         return 0
     }

@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import Logging
 internal import RPCDAdmin
+internal import RPCDBackends
 internal import RPCDConfiguration
 internal import RPCDLogging
 internal import RPCDSystem
@@ -15,6 +16,7 @@ enum SingleProcessAdminMethods {
         server: RPCServer,
         listeners: [ListeningSocket],
         dispatcher: Dispatcher,
+        backends: ExternalMethods,
         levelControl: LogLevelControl,
         authorizer: AdminAuthorizer
     ) -> MethodRegistry {
@@ -45,6 +47,7 @@ enum SingleProcessAdminMethods {
         }
         method(.workers) { _ in [WorkerInfo]() }
         method(.stats) { _ in StatsResult(dispatcher.statistics.snapshot()) }
+        method(.backends) { _ in backends.snapshots().map(\.adminInfo) }
         method(.config) { _ in MasterAdminMethods.configResult(loaded) }
         method(.logLevel) { params in
             if let text = try params.decode(LogLevelParams.self).level {

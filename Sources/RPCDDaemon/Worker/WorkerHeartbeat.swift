@@ -1,5 +1,6 @@
 internal import JSONRPC
 internal import NIOCore
+internal import RPCDBackends
 internal import RPCDSupervisor
 internal import RPCDTransport
 internal import Synchronization
@@ -14,11 +15,19 @@ final class WorkerHeartbeat: Sendable {
     private let control: any Channel
     private let server: RPCServer
     private let dispatcher: Dispatcher
+    private let backends: ExternalMethods
     /// The last tick of each loop, in uptime nanoseconds.
     private let ticks: Mutex<[Int64]>
     private let tasks = Mutex<[RepeatedTask]>([])
 
-    init(group: any EventLoopGroup, control: any Channel, server: RPCServer, dispatcher: Dispatcher) {
+    init(
+        group: any EventLoopGroup,
+        control: any Channel,
+        server: RPCServer,
+        dispatcher: Dispatcher,
+        backends: ExternalMethods
+    ) {
+        self.backends = backends
         self.loops = Array(group.makeIterator())
         self.control = control
         self.server = server
@@ -52,7 +61,16 @@ final class WorkerHeartbeat: Sendable {
 
     /// The last report, sent as the worker exits.
     func sendFinal() {
-        self.control.sendControl(.heartbeat(self.currentStats(), methods: self.dispatcher.statistics.snapshot()))
+        self.control.sendControl(self.report)
+    }
+
+    /// Totals, per-method statistics and the backend pools' figures.
+    private var report: ControlMessage {
+        .heartbeat(
+            self.currentStats(),
+            methods: self.dispatcher.statistics.snapshot(),
+            backends: self.backends.snapshots().map(\.jsonValue)
+        )
     }
 
     func currentStats() -> WorkerStats {
@@ -68,7 +86,7 @@ final class WorkerHeartbeat: Sendable {
         let now = NIODeadline.now().uptimeNanoseconds.asInt64
         let stale = 3 * interval.nanoseconds
         guard self.ticks.withLock({ $0.allSatisfy { now - $0 < stale } }) else { return }
-        self.control.sendControl(.heartbeat(self.currentStats(), methods: self.dispatcher.statistics.snapshot()))
+        self.control.sendControl(self.report)
     }
 }
 

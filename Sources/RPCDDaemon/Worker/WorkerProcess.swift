@@ -73,13 +73,13 @@ struct WorkerProcess: Sendable {
         let metrics = Mutex<String?>(nil)
         let stack: ServingStack
         do {
-            stack = try ServingStack(
+            stack = try await ServingStack.make(
                 configuration: configuration,
                 listeners: listeners,
                 group: group,
                 logger: logger,
                 methods: self.methods
-            ) { _ in metrics.withLock { $0 } }
+            ) { _, _ in metrics.withLock { $0 } }
         } catch {
             logger.error("cannot start", metadata: ["error": "\(error)"])
             return 2
@@ -142,7 +142,13 @@ struct WorkerProcess: Sendable {
             ]
         )
 
-        let heartbeat = WorkerHeartbeat(group: group, control: control, server: server, dispatcher: dispatcher)
+        let heartbeat = WorkerHeartbeat(
+            group: group,
+            control: control,
+            server: server,
+            dispatcher: dispatcher,
+            backends: stack.external
+        )
         heartbeat.start()
 
         await withTaskGroup(of: Void.self) { tasks in
@@ -157,6 +163,8 @@ struct WorkerProcess: Sendable {
             await tasks.next()
             tasks.cancelAll()
         }
+        // The clients' calls are answered or timed out: the backends finish theirs and stop.
+        await stack.external.shutdown()
         heartbeat.stop()
         // Last totals for the master's statistics.
         heartbeat.sendFinal()

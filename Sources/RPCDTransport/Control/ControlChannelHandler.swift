@@ -1,5 +1,5 @@
-internal import NIOCore
-internal import RPCDSupervisor
+package import NIOCore
+package import RPCDSupervisor
 
 /// Reads control messages (one per line, after a `LineBasedFrameDecoder`) and hands them on;
 /// tells its owner when the other side has gone.
@@ -34,7 +34,7 @@ final class ControlChannelHandler: ChannelInboundHandler {
 
 extension Channel {
     /// Sends one control message, framed as a line.
-    func sendControl(_ message: ControlMessage) {
+    package func sendControl(_ message: ControlMessage) {
         var buffer = self.allocator.buffer(capacity: 96)
         buffer.writeBytes(message.encoded)
         buffer.writeInteger(UInt8(ascii: "\n"))

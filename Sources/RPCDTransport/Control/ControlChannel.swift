@@ -1,22 +1,22 @@
-internal import NIOCore
+package import NIOCore
 internal import NIOExtras
 internal import NIOPosix
-internal import RPCDSupervisor
+package import RPCDSupervisor
 
 /// Opens one end of a master–worker control socketpair as a channel: both sides use this, so
 /// both read the same framing under the same cap.
-enum ControlChannel {
+package enum ControlChannel {
     /// The longest control line either side accepts. A heartbeat carries every method's
     /// latency histogram and the metrics text every method's lines: both stay far below this,
     /// and a peer that writes more is broken, so the channel closes (a worker then exits, the
     /// master replaces it).
-    static let maximumLineBytes = 8 * 1024 * 1024
+    package static let maximumLineBytes = 8 * 1024 * 1024
 
     /// Adopts `descriptor` (a connected stream socket) on `group`.
     /// - Parameters:
     ///   - onMessage: each decoded message, on the channel's event loop.
     ///   - onClose: the other side has gone (or the channel was closed), on the channel's event loop.
-    static func open(
+    package static func open(
         descriptor: Int32,
         on group: any EventLoopGroup,
         onMessage: @escaping @Sendable (ControlMessage) -> Void,

@@ -1,5 +1,4 @@
-internal import Logging
-internal import RPCDSystem
+package import Logging
 internal import Synchronization
 
 /// The master's side of the `sd_notify` protocol (DESIGN §6): READY, STATUS, RELOADING,
@@ -8,7 +7,7 @@ internal import Synchronization
 ///
 /// Every call is a no-op when rpcd does not run under a `Type=notify` unit. A failed send is
 /// logged once; the service manager's verdict (a start timeout) says the rest.
-final class ServiceNotifications: Sendable {
+package final class ServiceNotifications: Sendable {
     private struct State {
         var lastStatus = ""
         var lastStatusAt: ContinuousClock.Instant?
@@ -22,38 +21,39 @@ final class ServiceNotifications: Sendable {
     private let state = Mutex(State())
 
     /// How often a changed `STATUS=` is sent at most.
-    static let statusInterval: Duration = .seconds(1)
+    package static let statusInterval: Duration = .seconds(1)
 
-    init(_ service: ServiceEnvironment, logger: Logger) {
-        self.notifier = service.notifier
-        self.readiness = service.readiness
+    /// Notifies through `notifier` and, in classic daemon mode, the `readiness` pipe.
+    package init(notifier: SystemdNotifier, readiness: ReadinessPipe?, logger: Logger) {
+        self.notifier = notifier
+        self.readiness = readiness
         self.logger = logger
     }
 
     /// The watchdog period, when systemd asked for pings.
-    var watchdogTimeout: Duration? { self.notifier.watchdogTimeout }
+    package var watchdogTimeout: Duration? { self.notifier.watchdogTimeout }
 
     /// Serving: listeners accept, the admin socket is up, the first workers are ready. In
     /// classic daemon mode the waiting original process exits 0 at the first one.
-    func ready(status: String) {
+    package func ready(status: String) {
         self.readiness?.ready()
         self.remember(status)
         self.send("READY=1\nSTATUS=\(SystemdNotifier.statusLine(status))")
     }
 
     /// A reload starts: `RELOADING=1` with the monotonic time, in one datagram, as systemd wants.
-    func reloading() {
+    package func reloading() {
         self.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())\nSTATUS=reloading")
     }
 
     /// A stop has begun.
-    func stopping(status: String) {
+    package func stopping(status: String) {
         self.send("STOPPING=1\nSTATUS=\(SystemdNotifier.statusLine(status))")
     }
 
     /// The process is about to exit with an error: the status line and errno appear in
     /// `systemctl status`.
-    func failed(_ message: String, errno: Int32? = nil) {
+    package func failed(_ message: String, errno: Int32? = nil) {
         self.readiness?.failed(message, exitCode: 1)
         var state = "STATUS=\(SystemdNotifier.statusLine(message))"
         if let errno {
@@ -64,7 +64,7 @@ final class ServiceNotifications: Sendable {
 
     /// Called often (every 100 ms) from the loop whose liveness matters: pings the watchdog at
     /// half its period while `healthy`, and sends `status` when it changed (at most once a second).
-    func tick(healthy: Bool, status: @autoclosure () -> String) {
+    package func tick(healthy: Bool, status: @autoclosure () -> String) {
         guard self.notifier.isEnabled else {
             return
         }
