@@ -70,18 +70,19 @@ import Glibc
 
     @Test func callsWaitingForABackendThatNeverRunsGetUnavailableAfterTheStartTimeout() async throws {
         let harness = try BackendHarness()
-        var settings = harness.settings { ($0.methods, $0.startTimeout) = (["echo"], .milliseconds(500)) }
+        // Long enough to tell "waited for it" from "refused at once" on a loaded test machine.
+        var settings = harness.settings { ($0.methods, $0.startTimeout) = (["echo"], .seconds(3)) }
         settings.command = [harness.directory.file("missing-program")]
         await harness.start([settings])
         let started = ContinuousClock.now
         let error = try #require(await harness.error("echo"))
         #expect(error.code == JSONRPCErrorCode.serverBusy)
         #expect(error.data?["reason"] == "unavailable")
-        #expect(ContinuousClock.now - started < .seconds(1))
-        // Still nothing runs: refused at once now.
+        #expect(ContinuousClock.now - started >= .seconds(2))
+        // Still nothing runs: refused at once now, without waiting START_TIMEOUT again.
         let again = ContinuousClock.now
         #expect(await harness.error("echo")?.data?["reason"] == "unavailable")
-        #expect(ContinuousClock.now - again < .milliseconds(100))
+        #expect(ContinuousClock.now - again < .seconds(2))
         try await harness.stop()
     }
 
@@ -91,11 +92,9 @@ import Glibc
         let pid = try #require(harness.snapshot()?.processes.first?.pid)
         let started = ContinuousClock.now
         #expect(await harness.error("never") == .requestTimeout)
-        #expect(ContinuousClock.now - started < .seconds(1))
         try await harness.until("$/cancelRequest at the backend") {
             harness.receivedRequests().contains { $0["method"] == "$/cancelRequest" && $0["params"]?["id"] == 2 }
         }
-        #expect(kill(pid, 0) == 0)
         _ = try await awaitReplacement(of: pid, harness)
         #expect(ContinuousClock.now - started >= .seconds(2))
         #expect(try await harness.call("echo", [1]) == [1])
