@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"math"
 	"math/rand"
+	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHistQuantiles(t *testing.T) {
@@ -100,5 +103,28 @@ func TestCheckLoopback(t *testing.T) {
 		if err := checkLoopback(a); err == nil {
 			t.Errorf("%s accepted", a)
 		}
+	}
+}
+
+func TestProcCPUFindsNamedDescendants(t *testing.T) {
+	// A grandchild named "sleep" under a shell: found through the children lists.
+	cmd := exec.Command("/bin/sh", "-c", "sleep 5; true")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("cannot start /bin/sh: %v", err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var seen int
+	for i := 0; i < 100 && seen == 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+		var err error
+		if _, _, seen, err = procCPU(os.Getpid(), "sleep"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if seen != 1 {
+		t.Fatalf("seen %d processes named sleep below pid %d, want 1", seen, os.Getpid())
+	}
+	if _, _, n, _ := procCPU(os.Getpid(), "no-such-name"); n != 0 {
+		t.Fatalf("seen %d processes named no-such-name", n)
 	}
 }

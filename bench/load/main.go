@@ -36,6 +36,11 @@ type config struct {
 	out      string
 	jsonOut  bool
 	pid      int
+	method   string
+	// reference names what the scenario compares against: "peer" (the default), "none", or
+	// "floor" (bench/spawnfloor); recorded for the report.
+	reference   string
+	backendComm string
 }
 
 // Result is one scenario against one server; one JSON line per result.
@@ -62,11 +67,17 @@ type Result struct {
 	Errors       int64    `json:"errors"`
 	ErrorSamples []string `json:"error_samples,omitempty"`
 	GoalRatio    float64  `json:"goal_ratio,omitempty"`
+	Method       string   `json:"method,omitempty"`
+	Reference    string   `json:"reference,omitempty"`
 	// CPU time over the measured window, in cores (1.0 = one CPU busy all along),
 	// and server CPU time per completed request. Server figures need -pid.
 	ServerCores       float64 `json:"server_cores,omitempty"`
 	ServerCPUusPerReq float64 `json:"server_cpu_us_per_req,omitempty"`
 	ClientCores       float64 `json:"client_cores"`
+	// Backend figures (-backend-comm): the part of the server's CPU time that its descendant
+	// processes named so (and their own descendants) used; the rest is the server's own.
+	BackendCores       float64 `json:"backend_cores,omitempty"`
+	BackendCPUusPerReq float64 `json:"backend_cpu_us_per_req,omitempty"`
 	// OtherCores is the CPU the rest of the machine used during the window (all
 	// busy CPU time minus server and client). Well above 0 means a noisy run.
 	OtherCores float64 `json:"other_cores"`
@@ -130,6 +141,9 @@ func runMain(args []string) int {
 	fs.StringVar(&cfg.out, "out", "", "append the result as one JSON line to this file")
 	fs.BoolVar(&cfg.jsonOut, "json", false, "print the result as JSON instead of a text line")
 	fs.IntVar(&cfg.pid, "pid", 0, "server pid: measure its CPU time (and its children's) over the window")
+	fs.StringVar(&cfg.method, "method", "echo", "the method every request calls (it must echo its params[0])")
+	fs.StringVar(&cfg.reference, "reference", "peer", "what the report compares this scenario with: peer, none or floor")
+	fs.StringVar(&cfg.backendComm, "backend-comm", "", "with -pid: also measure the CPU of the server's descendants whose /proc/PID/comm is this")
 	_ = fs.Parse(args)
 
 	switch cfg.mode {
@@ -168,9 +182,10 @@ func runMain(args []string) int {
 	})
 
 	payloadJSON, _ := json.Marshal(cfg.payload)
+	methodJSON, _ := json.Marshal(cfg.method)
 	rc := &runCtx{
 		cfg:        &cfg,
-		prefix:     []byte(`{"jsonrpc":"2.0","method":"echo","params":[` + string(payloadJSON) + `],"id":`),
+		prefix:     []byte(`{"jsonrpc":"2.0","method":` + string(methodJSON) + `,"params":[` + string(payloadJSON) + `],"id":`),
 		wantResult: payloadJSON,
 		httpHead:   []byte("POST / HTTP/1.1\r\nHost: " + cfg.addr + "\r\nContent-Type: application/json\r\nContent-Length: "),
 	}
@@ -198,7 +213,7 @@ func runMain(args []string) int {
 	rc.hardEnd = rc.t1 + int64(cfg.drain)
 	deadline := rc.base.Add(time.Duration(rc.hardEnd))
 
-	sampler := startCPUSampler(rc, cfg.pid)
+	sampler := startCPUSampler(rc, cfg.pid, cfg.backendComm)
 	stats := make([]connStats, cfg.conns)
 	var wg sync.WaitGroup
 	for i, c := range conns {
@@ -247,7 +262,8 @@ func runMain(args []string) int {
 		MaxUs:     float64(total.h.max) / 1e3,
 		Errors:    total.errors, ErrorSamples: total.samples,
 		GoalRatio: cfg.goal,
-		Time:      time.Now().UTC().Format(time.RFC3339),
+		Method:    cfg.method, Reference: cfg.reference,
+		Time: time.Now().UTC().Format(time.RFC3339),
 	}
 	res.ClientCores = (sampler.client1 - sampler.client0).Seconds() / secs
 	if cfg.pid > 0 {
@@ -258,6 +274,17 @@ func runMain(args []string) int {
 			res.ServerCores = cpu.Seconds() / secs
 			if total.requests > 0 {
 				res.ServerCPUusPerReq = float64(cpu.Microseconds()) / float64(total.requests)
+			}
+			if cfg.backendComm != "" {
+				bcpu := sampler.backend1 - sampler.backend0
+				if sampler.backendSeen == 0 {
+					res.Errors++
+					res.ErrorSamples = append(res.ErrorSamples, fmt.Sprintf("no descendant of pid %d is named %q: is the backend running?", cfg.pid, cfg.backendComm))
+				}
+				res.BackendCores = bcpu.Seconds() / secs
+				if total.requests > 0 {
+					res.BackendCPUusPerReq = float64(bcpu.Microseconds()) / float64(total.requests)
+				}
 			}
 		}
 	}
@@ -309,6 +336,9 @@ func textLine(r *Result) string {
 	fmt.Fprintf(&b, "  p50 %8.1f us  p99 %8.1f us (per %s)", r.P50us, r.P99us, r.LatencyOf)
 	if r.ServerCores > 0 {
 		fmt.Fprintf(&b, "  server %.2f cores %.1f us/req", r.ServerCores, r.ServerCPUusPerReq)
+	}
+	if r.BackendCores > 0 {
+		fmt.Fprintf(&b, " (backend %.2f cores %.1f us/req)", r.BackendCores, r.BackendCPUusPerReq)
 	}
 	fmt.Fprintf(&b, "  client %.2f cores  other %.2f cores", r.ClientCores, r.OtherCores)
 	if r.StealCores >= 0.05 {

@@ -87,6 +87,7 @@ func waitMain(args []string) int {
 	pid := fs.Int("pid", 0, "server pid: give up as soon as it has exited")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
 	name := fs.String("name", "server", "server name for messages")
+	method := fs.String("method", "echo", "the method to call (it must echo its params[0])")
 	_ = fs.Parse(args)
 	for _, a := range []string{*tcpAddr, *httpAddr} {
 		if a != "" {
@@ -100,10 +101,10 @@ func waitMain(args []string) int {
 	for {
 		lastErr = nil
 		if *tcpAddr != "" {
-			lastErr = probe(*tcpAddr, false)
+			lastErr = probe(*tcpAddr, false, *method)
 		}
 		if lastErr == nil && *httpAddr != "" {
-			lastErr = probe(*httpAddr, true)
+			lastErr = probe(*httpAddr, true, *method)
 		}
 		if lastErr == nil {
 			return 0
@@ -136,14 +137,15 @@ func alive(pid int) bool {
 }
 
 // probe makes one echo call over NDJSON or HTTP and checks the reply.
-func probe(addr string, useHTTP bool) error {
+func probe(addr string, useHTTP bool, method string) error {
 	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-	body := `{"jsonrpc":"2.0","method":"echo","params":["ready"],"id":7}`
+	methodJSON, _ := json.Marshal(method)
+	body := `{"jsonrpc":"2.0","method":` + string(methodJSON) + `,"params":["ready"],"id":7}`
 	br := bufio.NewReader(c)
 	var resp []byte
 	if useHTTP {
@@ -272,9 +274,19 @@ func reportMain(args []string) int {
 	var notes, verdicts []string
 	for _, s := range order {
 		ra, rb := res[s][*a], res[s][*b]
+		reference := referenceOf(ra)
+		switch reference {
+		case "floor":
+			rb = res[s]["floor"]
+		case "none":
+			rb = nil
+		}
 		ratio, p99 := "-", "-"
 		if ra != nil && rb != nil && rb.ReqPerS > 0 {
 			ratio = fmt.Sprintf("%.2fx", ra.ReqPerS/rb.ReqPerS)
+			if reference == "floor" {
+				ratio += " of floor"
+			}
 			goal := ra.GoalRatio
 			if goal > 0 {
 				ratio += fmt.Sprintf(" (>=%.1fx)", goal)
@@ -285,7 +297,7 @@ func reportMain(args []string) int {
 				verdicts = append(verdicts, fmt.Sprintf("%-*s throughput %s/%s %.2fx, goal >= %.1fx: %s", sw, s, *a, *b, ra.ReqPerS/rb.ReqPerS, goal, ok))
 			}
 		}
-		if ra != nil && rb != nil && rb.P99us > 0 {
+		if ra != nil && rb != nil && rb.P99us > 0 && reference == "peer" {
 			p99 = fmt.Sprintf("%.2fx", ra.P99us/rb.P99us)
 			ok := "met"
 			if ra.P99us > rb.P99us {
@@ -321,9 +333,13 @@ func reportMain(args []string) int {
 				notes = append(notes, fmt.Sprintf("ERROR %s against %s: %d failed runs, %d errors: %s", s, r.Target, e.badRuns, e.errors, strings.Join(e.samples, "; ")))
 			}
 		}
-		if ra == nil || rb == nil {
+		if ra == nil || (rb == nil && reference != "none") {
 			status = 1
-			notes = append(notes, fmt.Sprintf("ERROR %s: missing result for %s or %s", s, *a, *b))
+			ref := *b
+			if reference == "floor" {
+				ref = "floor"
+			}
+			notes = append(notes, fmt.Sprintf("ERROR %s: missing result for %s or %s", s, *a, ref))
 		}
 	}
 	// CPU view: how much CPU each server burnt per request. This does not depend on
@@ -362,6 +378,8 @@ func reportMain(args []string) int {
 		fmt.Printf("%-*s | %s | %s | %-13s | %-12s %s\n", sw, s, cpuSide(ra), cpuSide(rb), eff, strings.TrimSpace(cl), strings.TrimSpace(ot))
 	}
 
+	verdicts = append(verdicts, anyLanguageReport(order, res, *a, sw)...)
+
 	if len(notes) > 0 {
 		fmt.Println()
 		for _, n := range notes {
@@ -383,4 +401,78 @@ func batchRate(r *Result) float64 {
 		return 0
 	}
 	return r.BatchPerS
+}
+
+// referenceOf is what a result of the target under test is compared with: "peer"
+// (also for results written before -reference existed), "none" or "floor".
+func referenceOf(r *Result) string {
+	if r == nil || r.Reference == "" {
+		return "peer"
+	}
+	return r.Reference
+}
+
+// anyLanguageReport prints the figures of the methods-in-any-language scenarios and returns
+// their goal verdicts (bench/README.md, issue 10's "Performance"):
+//   - backend-X against the built-in X: rpcd's own CPU per call (server CPU minus the backend
+//     processes') at most 2x the built-in's, and for 1x1 scenarios p50 at most 40 us above it;
+//   - exec-*: calls/s and p50, against the spawn floor (bench/spawnfloor.c); a 1x1 p50 of at
+//     most 1.5 ms, and at least 1,000 calls/s with 16 connections.
+func anyLanguageReport(order []string, res map[string]map[string]*Result, a string, sw int) []string {
+	var verdicts, lines []string
+	for _, s := range order {
+		r := res[s][a]
+		if r == nil {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(s, "backend-"):
+			base := res[strings.TrimPrefix(s, "backend-")][a]
+			own := r.ServerCPUusPerReq - r.BackendCPUusPerReq
+			line := fmt.Sprintf("%-*s | %9.0f %8.1f | %8.2f %8.2f %8.2f |", sw, s, r.ReqPerS, r.P50us, r.ServerCPUusPerReq, r.BackendCPUusPerReq, own)
+			if base == nil || base.ServerCPUusPerReq == 0 || r.ServerCPUusPerReq == 0 {
+				lines = append(lines, line+" (no built-in result "+strings.TrimPrefix(s, "backend-")+" with CPU figures to compare)")
+				continue
+			}
+			ratio := own / base.ServerCPUusPerReq
+			delta := r.P50us - base.P50us
+			lines = append(lines, line+fmt.Sprintf(" %-18s %8.2f %8.1f | %5.2fx  %+8.1f", strings.TrimPrefix(s, "backend-"), base.ServerCPUusPerReq, base.P50us, ratio, delta))
+			verdicts = append(verdicts, fmt.Sprintf("%-*s rpcd's own CPU per backend call %.2f us = %.2fx its %.2f us per built-in call, goal <= 2.0x: %s",
+				sw, s, own, ratio, base.ServerCPUusPerReq, metOrMissed(ratio <= 2.0)))
+			if r.Conns == 1 && r.Depth == 1 {
+				verdicts = append(verdicts, fmt.Sprintf("%-*s p50 %.1f us = built-in %+.1f us, goal <= +40 us: %s", sw, s, r.P50us, delta, metOrMissed(delta <= 40)))
+			}
+		case strings.HasPrefix(s, "exec-"):
+			floor := res[s]["floor"]
+			line := fmt.Sprintf("%-*s | %9.0f %8.1f |", sw, s, r.ReqPerS, r.P50us)
+			if floor != nil && floor.ReqPerS > 0 {
+				line += fmt.Sprintf(" floor (%d loop(s)) %9.0f calls/s %8.1f us p50 | rpcd/floor %.2fx", floor.Conns, floor.ReqPerS, floor.P50us, r.ReqPerS/floor.ReqPerS)
+			}
+			lines = append(lines, line)
+			if r.Conns == 1 && r.Depth == 1 {
+				verdicts = append(verdicts, fmt.Sprintf("%-*s exec method p50 %.0f us, goal <= 1500 us: %s", sw, s, r.P50us, metOrMissed(r.P50us <= 1500)))
+			} else if r.Conns >= 16 {
+				verdicts = append(verdicts, fmt.Sprintf("%-*s exec method %.0f calls/s with %d connections, goal >= 1000: %s", sw, s, r.ReqPerS, r.Conns, metOrMissed(r.ReqPerS >= 1000)))
+			}
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Println()
+		fmt.Println("methods in any language (rpcd's own CPU = server CPU - the backend processes' CPU)")
+		hdr := fmt.Sprintf("%-*s | %9s %8s | %8s %8s %8s | %-18s %8s %8s | %6s %9s", sw, "scenario", "req/s", "p50 us",
+			"srv us", "bk us", "own us", "built-in", "us/req", "p50 us", "own/bi", "p50 delta")
+		fmt.Println(hdr)
+		fmt.Println(strings.Repeat("-", len(hdr)))
+		for _, l := range lines {
+			fmt.Println(l)
+		}
+	}
+	return verdicts
+}
+
+func metOrMissed(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
 }
