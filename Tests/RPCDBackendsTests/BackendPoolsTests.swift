@@ -237,9 +237,10 @@ final class BackendHarness: Sendable {
         let harness = try BackendHarness()
         await harness.start([harness.settings { $0.concurrency = 4 }])
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 { group.addTask { _ = try await harness.call("sleep", [2]) } }
-            // All four reach the backend while the first is still sleeping.
-            try await harness.until("four calls in flight at once", timeout: .milliseconds(1800)) {
+            // Long sleeps: all four must reach the backend while the first is still sleeping, even
+            // on a loaded test machine.
+            for _ in 0..<4 { group.addTask { _ = try await harness.call("sleep", [8]) } }
+            try await harness.until("four calls in flight at once", timeout: .seconds(7)) {
                 harness.receivedRequests().count { $0["method"] == "sleep" } == 4
             }
             #expect(harness.snapshot()?.inFlight == 4)
@@ -251,7 +252,7 @@ final class BackendHarness: Sendable {
     @Test func aFullQueueRefusesAtOnce() async throws {
         let harness = try BackendHarness()
         await harness.start([harness.settings { ($0.concurrency, $0.queue) = (1, 1) }])
-        async let first = harness.call("sleep", [2])
+        async let first = harness.call("sleep", [8])
         try await harness.until("the first call at the backend") {
             harness.receivedRequests().contains { $0["method"] == "sleep" }
         }
@@ -260,7 +261,7 @@ final class BackendHarness: Sendable {
         let refused = await harness.error("echo")
         #expect(refused?.code == JSONRPCErrorCode.serverBusy)
         #expect(refused?.data?["reason"] == "queue full")
-        #expect(try await first == [2])
+        #expect(try await first == [8])
         #expect(try await second == [0])
         try await harness.stop()
     }
