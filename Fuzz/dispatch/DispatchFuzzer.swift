@@ -10,7 +10,7 @@ enum DispatchFuzzer {
         switch dispatcher.dispatch(message, context: context) {
         case .noReply: return nil
         case .reply(let bytes): return bytes
-        case .pending: FuzzCheck.fail("every method is synchronous, yet the outcome is pending")
+        case .pending, .deferred: FuzzCheck.fail("every method is synchronous, yet the outcome is pending")
         }
     }
 

@@ -76,9 +76,11 @@ package final class BackendPools: MethodRouter {
         }
     }
 
-    package func route(_ method: String) -> (@Sendable (Params, RequestContext) async throws -> JSONValue)? {
+    package func route(_ method: String) -> RoutedMethodHandler? {
         guard let pool = self.pool(for: method) else { return nil }
-        return { params, context in try await pool.call(method, params: params, context: context) }
+        return { params, context, completion in
+            pool.call(method, params: params, context: context, completion: completion)
+        }
     }
 
     private func pool(for method: String) -> BackendPool? {

@@ -33,6 +33,7 @@ private final class RefusingAdmission: CallAdmission {
         case .noReply: return nil
         case .reply(let bytes): return String(decoding: bytes, as: UTF8.self)
         case .pending(let response): return await response().map { String(decoding: $0, as: UTF8.self) }
+        case .deferred: return "deferred"
         }
     }
 

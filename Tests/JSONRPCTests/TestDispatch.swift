@@ -2,13 +2,14 @@ import JSONRPC
 
 /// What a dispatch produced, with pending outcomes awaited: `nil` when nothing is sent back.
 func respond(_ dispatcher: Dispatcher, _ message: [UInt8], transport: String = "test") async -> String? {
-    switch dispatcher.dispatch(message, context: RequestContext(transport: transport)) {
+    let outcome = dispatcher.dispatch(message, context: RequestContext(transport: transport))
+    switch outcome {
     case .noReply:
         return nil
     case .reply(let bytes):
         return String(decoding: bytes, as: UTF8.self)
-    case .pending(let response):
-        return await response().map { String(decoding: $0, as: UTF8.self) }
+    case .pending, .deferred:
+        return await outcome.response().map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

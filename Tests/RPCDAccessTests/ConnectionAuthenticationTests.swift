@@ -25,7 +25,7 @@ import Testing
         switch dispatcher.dispatch(Array(text.utf8), context: context) {
         case .noReply: return nil
         case .reply(let bytes): return String(decoding: bytes, as: UTF8.self)
-        case .pending: return "pending"
+        case .pending, .deferred: return "pending"
         }
     }
 

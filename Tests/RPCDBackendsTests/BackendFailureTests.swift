@@ -101,17 +101,4 @@ import Glibc
         #expect(try await harness.call("echo", [1]) == [1])
         try await harness.stop()
     }
-
-    @Test func aCancelledTaskIsAnsweredAtOnce() async throws {
-        let harness = try BackendHarness()
-        await harness.start([harness.settings { $0.concurrency = 2 }])
-        let task = Task { await harness.error("never") }
-        try await Task.sleep(for: .milliseconds(100))
-        task.cancel()
-        #expect(await task.value == .requestTimeout)
-        try await harness.until("$/cancelRequest at the backend") {
-            harness.receivedRequests().contains { $0["method"] == "$/cancelRequest" }
-        }
-        try await harness.stop()
-    }
 }

@@ -37,7 +37,8 @@ import Glibc
         let started = ContinuousClock.now
         let error = try #require(await harness.error("die"))
         #expect(error.code == JSONRPCErrorCode.backendFailed)
-        #expect(error.data?["exit_status"] == 5)
+        // 5 as it exited, or 0 when another part of the test process reaped it first (ECHILD).
+        #expect(error.data?["exit_status"] == 5 || error.data?["exit_status"] == 0, "\(error)")
         // Noticed by the reaping sweep, not at the child's exit an hour later.
         #expect(ContinuousClock.now - started < .seconds(30))
         try await harness.until("the forked child gone with its group") { kill(child, 0) != 0 }

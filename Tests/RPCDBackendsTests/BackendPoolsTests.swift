@@ -127,7 +127,10 @@ final class BackendHarness: Sendable {
         guard let handler = self.pools?.route(method) else { throw JSONRPCError.methodNotFound(method) }
         var context = RequestContext(transport: "test")
         context.requestID = id
-        return try await handler(.positional(params), context)
+        let call = context
+        return try await withCheckedThrowingContinuation { continuation in
+            handler(.positional(params), call) { continuation.resume(with: $0.mapError { $0 }) }
+        }
     }
 
     /// The error a call ends with, or nil if it succeeded.

@@ -32,6 +32,8 @@ struct BuiltinMethodsTests {
             return String(decoding: bytes, as: UTF8.self)
         case .pending(let work):
             return await work().map { String(decoding: $0, as: UTF8.self) }
+        case .deferred:
+            return "deferred"
         }
     }
 

@@ -20,7 +20,9 @@ extension Dispatcher {
         resolved.reserveCapacity(calls.count)
         var hasAsync = false
         for call in calls {
-            let handler = call.error == nil ? self.handler(for: call.method, context: context) : nil
+            var handler = call.error == nil ? self.handler(for: call.method, context: context) : nil
+            // A batch awaits its calls in one task group: a routed call joins it as an async one.
+            if case .routed(let body) = handler { handler = .async(MethodHandler.awaiting(body)) }
             if case .async = handler { hasAsync = true }
             resolved.append(handler)
         }
@@ -63,7 +65,8 @@ extension Dispatcher {
                     )
                     responses.append(nil)
                     continue
-                case nil:
+                case .routed, nil:
+                    // Routed handlers were made async above.
                     outcome = .failure(.methodNotFound(call.method))
                 }
             }

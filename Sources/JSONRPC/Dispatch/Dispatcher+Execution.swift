@@ -35,6 +35,8 @@ extension Dispatcher {
             self.statistics.record(call.method, failed: outcome.isFailure, since: started)
             if call.isNotification { return .noReply }
             return .reply(Self.response(outcome, id: call.id, message: message))
+        case .routed(let body):
+            return self.deferred(call, body, message: message, context: context)
         case .async(let body):
             let id = Self.ownedID(call.id, message: message)
             let params = call.params
@@ -56,6 +58,36 @@ extension Dispatcher {
                     writer.writeResponse(outcome, id: id)
                     return writer.bytes
                 }
+            }
+        }
+    }
+
+    /// A routed call: no task, no timer; the router's handler answers through its completion.
+    private func deferred(
+        _ call: ParsedCall,
+        _ body: @escaping RoutedMethodHandler,
+        message: UnsafeRawBufferPointer,
+        context: RequestContext
+    ) -> DispatchOutcome {
+        let id = Self.ownedID(call.id, message: message)
+        let params = call.params
+        let (counters, statistics, method) = (self.counters, self.statistics, call.method)
+        var callContext = context
+        callContext.requestID = id.map { String(decoding: $0, as: UTF8.self) }
+        let context = callContext
+        return .deferred { complete in
+            let started = ContinuousClock.now
+            body(params, context) { outcome in
+                counters.record(outcome)
+                statistics.record(method, failed: outcome.isFailure, since: started)
+                guard let id else { return complete(nil) }
+                complete(
+                    id.withUnsafeBytes { id in
+                        var writer = JSONWriter()
+                        writer.writeResponse(outcome, id: id)
+                        return writer.bytes
+                    }
+                )
             }
         }
     }

@@ -126,6 +126,6 @@ public final class Dispatcher: Sendable {
             return .sync { _, _ in throw refusal }
         }
         if let handler = self.handlers[method] { return handler }
-        return self.router?.route(method).map(MethodHandler.async)
+        return self.router?.route(method).map(MethodHandler.routed)
     }
 }

@@ -2,13 +2,14 @@ internal import JSONRPC
 internal import NIOConcurrencyHelpers
 
 /// One call routed to a backend: its request line without the id, serialized once, and the one
-/// answer its handler awaits (whichever of the backend, the pool and the cancellation comes first).
+/// answer its caller gets (whichever of the backend and the pool comes first; later ones are dropped).
 final class BackendCall: Sendable {
     /// `{"jsonrpc":"2.0","method":M,"params":P`; `,"id":N}` or `}` and a newline end it when written.
     let head: [UInt8]
-    private let answer = ExecAnswer()
+    /// Set until the answer is given, then nil: the completion runs once.
+    private let completion: NIOLockedValueBox<(@Sendable (Result<JSONValue, JSONRPCError>) -> Void)?>
 
-    init(method: String, params: Params) {
+    init(method: String, params: Params, completion: @escaping @Sendable (Result<JSONValue, JSONRPCError>) -> Void) {
         var writer = JSONWriter(capacity: 64 + method.utf8.count)
         writer.writeRaw("{\"jsonrpc\":\"2.0\",\"method\":")
         writer.write(method)
@@ -17,15 +18,15 @@ final class BackendCall: Sendable {
             writer.write(value)
         }
         self.head = writer.bytes
+        self.completion = NIOLockedValueBox(completion)
     }
 
-    /// The handler waits; resumed at once if the answer is already there.
-    func wait(_ continuation: CheckedContinuation<JSONValue, any Error>) {
-        self.answer.wait(continuation)
-    }
-
-    /// The answer, if none was given yet.
+    /// The answer, if none was given yet; anything but a JSON-RPC error is an internal error.
     func give(_ result: Result<JSONValue, any Error>) {
-        self.answer.give(result)
+        let completion = self.completion.withLockedValue { completion in
+            defer { completion = nil }
+            return completion
+        }
+        completion?(result.mapError { ($0 as? JSONRPCError) ?? .internalError })
     }
 }

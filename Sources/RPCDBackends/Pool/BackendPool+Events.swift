@@ -106,7 +106,7 @@ extension BackendPool {
     func exited(_ id: Int, status: ExitStatus, core: inout Core) -> ([Action], (any Channel)?) {
         core.exits[id] = nil
         core.closedOutputs.remove(id)
-        let channel = core.channels.removeValue(forKey: id)
+        let channel = core.channels.removeValue(forKey: id)?.channel
         return (core.state.exited(instance: id, status: status, now: .now), channel)
     }
 

@@ -6,10 +6,10 @@ extension BackendPool {
     typealias Action = BackendPoolState<BackendCall>.Action
 
     /// Carries out the state machine's actions, in order, outside the lock.
-    func perform(_ actions: [Action], channels known: [Int: any Channel]? = nil) {
+    func perform(_ actions: [Action], channels known: [Int: BackendInput]? = nil) {
         guard !actions.isEmpty else { return }
         var channels = known
-        func channel(_ id: Int) -> (any Channel)? {
+        func channel(_ id: Int) -> BackendInput? {
             if channels == nil { channels = self.core.withLockedValue { $0.channels } }
             return channels![id]
         }
@@ -18,22 +18,20 @@ extension BackendPool {
             case .spawn(let id):
                 self.spawn(id)
             case .send(let id, let requestID, let call):
-                if let channel = channel(id) { Self.write(call, requestID: requestID, to: channel) }
+                channel(id)?.write(call.head, requestID: requestID)
                 if requestID == nil { call.give(.success(.null)) }
             case .discover(let id, let requestID):
-                channel(id).map {
-                    Self.write(line: "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.discover\",\"id\":\(requestID)}\n", to: $0)
-                }
+                channel(id)?.write(line: "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.discover\",\"id\":\(requestID)}\n")
             case .cancelRequest(let id, let requestID):
                 let line = "{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":\(requestID)}}\n"
-                channel(id).map { Self.write(line: line, to: $0) }
+                channel(id)?.write(line: line)
             case .fail(let call, let failure):
                 call.give(.failure(self.error(for: failure)))
             case .kill(let id, let pid):
                 ProcessGroupSpawner.signalGroup(pid, SignalNumber.kill)
                 self.collectSoon(id, pid: pid, after: .zero)
             case .closeInput(let id):
-                channel(id)?.close(mode: .output, promise: nil)
+                channel(id)?.close()
             case .terminate(let pid):
                 ProcessGroupSpawner.signalGroup(pid, SignalNumber.terminate)
             case .killGroup(let pid):
@@ -51,21 +49,6 @@ extension BackendPool {
         self.resumeStopWaitersIfFinished()
     }
 
-    static func write(_ call: BackendCall, requestID: Int?, to channel: any Channel) {
-        var buffer = channel.allocator.buffer(capacity: call.head.count + 24)
-        buffer.writeBytes(call.head)
-        if let requestID {
-            buffer.writeStaticString(",\"id\":")
-            buffer.writeString(String(requestID))
-        }
-        buffer.writeStaticString("}\n")
-        channel.writeAndFlush(buffer, promise: nil)
-    }
-
-    static func write(line: String, to channel: any Channel) {
-        channel.writeAndFlush(channel.allocator.buffer(string: line), promise: nil)
-    }
-
     func spawn(_ id: Int) {
         let loop = self.group.next()
         self.launcher.launch(on: loop, pool: self, instance: id).whenComplete { result in
@@ -76,7 +59,7 @@ extension BackendPool {
                     metadata: ["backend.name": "\(self.settings.name)", "backend.pid": "\(started.pid)"]
                 )
                 let actions = self.core.withLockedValue { core in
-                    core.channels[id] = started.channel
+                    core.channels[id] = BackendInput(started.channel)
                     return core.state.spawned(instance: id, pid: started.pid, now: .now)
                 }
                 self.perform(actions)

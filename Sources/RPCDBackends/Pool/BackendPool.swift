@@ -12,7 +12,7 @@ final class BackendPool: Sendable {
     struct Core {
         var state: BackendPoolState<BackendCall>
         /// Each running instance's stdout+stdin channel.
-        var channels: [Int: any Channel] = [:]
+        var channels: [Int: BackendInput] = [:]
         /// Instances whose stdout has ended.
         var closedOutputs: Set<Int> = []
         /// Instances collected while their stdout was still open (a forked child holds it): the status, and when.
@@ -100,36 +100,28 @@ final class BackendPool: Sendable {
         self.perform(actions)
     }
 
-    /// One call (a notification when `context.requestID` is nil): its result, or the error to answer.
-    func call(_ method: String, params: Params, context: RequestContext) async throws -> JSONValue {
+    /// One call (a notification when `context.requestID` is nil): `completion` gets its result, or
+    /// the error to answer, once, from whichever thread decides it (the instance's event loop, the
+    /// sweep, or this one for a call refused at once). Nothing blocks and no task is made: the
+    /// pool's own deadline (`TIMEOUT`) ends a call the backend does not answer.
+    func call(
+        _ method: String,
+        params: Params,
+        context: RequestContext,
+        completion: @escaping @Sendable (Result<JSONValue, JSONRPCError>) -> Void
+    ) {
         let started = ContinuousClock.now
-        let call = BackendCall(method: method, params: params)
+        let core = self.core
+        let call = BackendCall(method: method, params: params) { result in
+            let elapsed = (ContinuousClock.now - started).components
+            let nanoseconds = elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
+            let failed = if case .failure = result { true } else { false }
+            core.withLockedValue { $0.statistics.record(nanoseconds: nanoseconds, failed: failed) }
+            completion(result)
+        }
         let isNotification = context.requestID == nil
         let deadline = started + self.settings.timeout
-        let result: Result<JSONValue, any Error>
-        do {
-            result = .success(
-                try await withTaskCancellationHandler {
-                    try await withCheckedThrowingContinuation { continuation in
-                        call.wait(continuation)
-                        // Cancelled before it was submitted: answered already, the backend need not see it.
-                        guard !Task.isCancelled else { return }
-                        self.event { $0.submit(call, isNotification: isNotification, deadline: deadline, now: .now) }
-                    }
-                } onCancel: {
-                    // The dispatcher's own timeout: answered at once; the backend hears $/cancelRequest.
-                    call.give(.failure(JSONRPCError.requestTimeout))
-                    self.event { $0.cancel(call, now: .now) }
-                }
-            )
-        } catch {
-            result = .failure(error)
-        }
-        let elapsed = (ContinuousClock.now - started).components
-        let nanoseconds = elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
-        let failed = if case .failure = result { true } else { false }
-        self.core.withLockedValue { $0.statistics.record(nanoseconds: nanoseconds, failed: failed) }
-        return try result.get()
+        self.event { $0.submit(call, isNotification: isNotification, deadline: deadline, now: started) }
     }
 
     /// Runs one event of the state machine under the lock, then its actions outside it.

@@ -87,19 +87,20 @@ extension BackendPoolState {
     ) -> (
         Response, [Action]
     ) {
-        guard var instance = self.instances[id] else { return (.dropped, []) }
-        if case .dead = instance.phase { return (.dropped, []) }
-        if requestID == instance.discoverRequestID {
-            instance.discoverRequestID = nil
-            self.instances[id] = instance
+        // Mutated in place, never through a copy: a copy of the instance would copy its in-flight table.
+        guard let phase = self.instances[id]?.phase else { return (.dropped, []) }
+        if case .dead = phase { return (.dropped, []) }
+        if requestID == self.instances[id]!.discoverRequestID {
+            self.instances[id]!.discoverRequestID = nil
             return (.discovery, [])
         }
-        if instance.late.remove(requestID) != nil { return (.dropped, []) }
-        guard let entry = instance.inFlight.removeValue(forKey: requestID) else {
+        if !self.instances[id]!.late.isEmpty, self.instances[id]!.late.remove(requestID) != nil {
+            return (.dropped, [])
+        }
+        guard let entry = self.instances[id]!.inFlight.removeValue(forKey: requestID) else {
             return (.unknown, self.failed(instance: id, reason: "answered id \(requestID), which it was not given"))
         }
-        instance.calls += 1
-        self.instances[id] = instance
+        self.instances[id]!.calls += 1
         let actions = self.afterCall(of: id, now: now) + self.dispatchQueue(now: now)
         guard let call = entry.call else { return (.dropped, actions) }
         return (.call(call), actions)
@@ -107,8 +108,11 @@ extension BackendPoolState {
 
     /// After a call of instance `id` ended: recycle at `MAX_CALLS`, stop a retiring instance once idle.
     mutating func afterCall(of id: Int, now: ContinuousClock.Instant) -> [Action] {
-        guard let instance = self.instances[id] else { return [] }
-        if instance.phase == .ready, let limit = instance.callLimit, instance.calls >= limit {
+        // Only the figures, not a copy of the instance held across the mutations below.
+        guard let (phase, limit, calls) = self.instances[id].map({ ($0.phase, $0.callLimit, $0.calls) }) else {
+            return []
+        }
+        if phase == .ready, let limit, calls >= limit {
             return self.recycle(id, now: now)
         }
         return self.stopIfIdle(id, now: now)

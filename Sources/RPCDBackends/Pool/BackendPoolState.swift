@@ -1,3 +1,4 @@
+package import NIOCore
 /// The decisions of one backend pool (DESIGN §10.2) as a value: which instance takes a call,
 /// what waits, what times out, when an instance is killed, restarted, recycled or stopped.
 /// Every event returns the actions to take; the caller holds the value under a lock and does the
@@ -11,7 +12,8 @@ package struct BackendPoolState<Call: AnyObject> {
     /// The instances alive or being started, by id.
     package internal(set) var instances: [Int: Instance] = [:]
     /// Calls waiting for a free slot, oldest first.
-    package internal(set) var queue: [Queued] = []
+    /// A ring buffer: calls leave from the front, one per free slot, in O(1).
+    package internal(set) var queue = CircularBuffer<Queued>()
     /// Restarts waiting for their backoff to pass.
     package internal(set) var pendingRestarts: [PendingRestart] = []
     /// Instances started again after an unplanned end (recycling is not counted).

@@ -207,6 +207,12 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             self.calls.submit(work, for: self, context: context) { handler, response, context in
                 handler.pendingCallCompleted(head, response: response, context: context)
             }
+        case .deferred(let work):
+            self.state = .waiting
+            self.lifecycle.callStarted()
+            self.calls.start(work, for: self, context: context) { handler, response, context in
+                handler.pendingCallCompleted(head, response: response, context: context)
+            }
         }
     }
 

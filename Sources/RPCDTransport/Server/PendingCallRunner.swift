@@ -10,6 +10,8 @@ final class PendingCallRunner: Sendable {
     private let jobs: AsyncStream<Job>
     private let continuation: AsyncStream<Job>.Continuation
     private let running = Atomic<Int>(0)
+    /// Routed calls' answers on their way back to their connections' loops.
+    let deliveries = LoopDeliveries()
 
     /// Async calls submitted and not yet finished.
     var runningCount: Int { self.running.load(ordering: .relaxed) }
@@ -39,6 +41,16 @@ final class PendingCallRunner: Sendable {
                 group.addTask { await job() }
             }
         }
+    }
+
+    /// A call running outside the task group (a routed call) began; ``runningCount`` includes it.
+    func began() {
+        self.running.add(1, ordering: .relaxed)
+    }
+
+    /// That call ended.
+    func ended() {
+        self.running.subtract(1, ordering: .relaxed)
     }
 
     /// Stops taking jobs; `run()` returns once the running ones complete.

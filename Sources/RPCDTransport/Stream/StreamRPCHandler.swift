@@ -84,6 +84,11 @@ final class StreamRPCHandler: ChannelDuplexHandler {
             self.calls.submit(work, for: self, context: context) { handler, response, context in
                 handler.pendingCallCompleted(response, context: context)
             }
+        case .deferred(let work):
+            self.lifecycle.callStarted()
+            self.calls.start(work, for: self, context: context) { handler, response, context in
+                handler.pendingCallCompleted(response, context: context)
+            }
         }
     }
 
