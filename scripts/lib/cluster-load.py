@@ -8,13 +8,16 @@ Open loop: call i of each transport is due at start + i/N, whether or not earlie
 answered, so a stalled server shows up as latency and failures, never as a slower load (the
 latency of a call counts from when it was due). Every call opens its own connection, sends one
 `sum` request with params [i, 1] and must get {"result": i+1} with its own id; the client never
-retries, so every call the cluster loses is counted. It stops scheduling when --stop-file
+retries except as DESIGN §9 asks of every stream client: an NDJSON connection that reaches EOF
+before a single byte of the answer was closed at a message boundary, and the call is sent once
+more on a new connection (counted as "retried"; a second EOF is a failure). HTTP calls are never
+retried, so every call the cluster loses there is counted. It stops scheduling when --stop-file
 appears (or after --max-seconds), waits for the calls still out (each bounded by --timeout) and
 writes one JSON object per call to --out:
 
     {"transport": "http"|"ndjson", "i": N, "due": T, "start": T, "end": T,
      "class": "ok"|"refused"|"reset"|"closed"|"http_5xx"|"http_other"|"jsonrpc_error"|"timeout"|"other",
-     "detail": "..."}
+     "detail": "...", "retried": true|false}
 
 Times are wall-clock seconds (time.time()), comparable with `date +%s.%N` in the caller.
 Standard library only.
@@ -27,6 +30,10 @@ import os
 import signal
 import sys
 import time
+
+
+class EOFBeforeAnswer(Exception):
+    """An NDJSON connection ended before any byte of the answer: retried once (DESIGN §9)."""
 
 
 def parse_address(text):
@@ -42,7 +49,7 @@ def classify_exception(error):
         return "refused"
     if isinstance(error, (ConnectionResetError, BrokenPipeError)):
         return "reset"
-    if isinstance(error, asyncio.IncompleteReadError):
+    if isinstance(error, (asyncio.IncompleteReadError, EOFBeforeAnswer)):
         return "closed"
     return "other"
 
@@ -72,6 +79,8 @@ async def call_ndjson(address, i):
         writer.write(request_body(i) + b"\n")
         await writer.drain()
         line = await reader.readline()
+        if not line:
+            raise EOFBeforeAnswer()
         if not line.endswith(b"\n"):
             # EOF before a whole line: the connection was closed without an answer.
             return "closed", "EOF after %d bytes" % len(line)
@@ -113,13 +122,22 @@ async def call_http(address, i):
 async def one_call(transport, address, i, due, timeout, records):
     start = time.time()
     call = call_http if transport == "http" else call_ndjson
-    try:
-        outcome, detail = await asyncio.wait_for(call(address, i), timeout)
-    except Exception as error:  # every failure is a result here, classified
-        outcome, detail = classify_exception(error), "%s: %s" % (type(error).__name__, error)
+    retried = False
+    deadline = start + timeout
+    while True:
+        try:
+            outcome, detail = await asyncio.wait_for(call(address, i), max(0.001, deadline - time.time()))
+        except EOFBeforeAnswer as error:
+            if not retried:
+                retried = True
+                continue
+            outcome, detail = "closed", "EOF before any answer, twice"
+        except Exception as error:  # every failure is a result here, classified
+            outcome, detail = classify_exception(error), "%s: %s" % (type(error).__name__, error)
+        break
     records.append(
         {"transport": transport, "i": i, "due": due, "start": start, "end": time.time(),
-         "class": outcome, "detail": detail}
+         "class": outcome, "detail": detail, "retried": retried}
     )
 
 

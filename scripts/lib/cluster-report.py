@@ -61,6 +61,8 @@ def main():
 
     print("sent %d (http %d, ndjson %d) in %.1f s, ok %d, failed %d"
           % (len(calls), per_transport["http"], per_transport["ndjson"], span, len(calls) - len(failed), len(failed)))
+    print("NDJSON calls retried once after EOF before any answer (DESIGN §9): %d"
+          % sum(1 for call in calls if call.get("retried")))
     print("failed by class: " + ", ".join("%s %d" % (name, by_class[name]) for name in CLASSES))
     print("latency (ok calls, from when due): p50 %.1f ms, p99 %.1f ms, max %.1f ms"
           % (percentile(latencies, 0.50), percentile(latencies, 0.99), latencies[-1] if latencies else 0.0))
