@@ -22,6 +22,8 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     private let logger: Logger
     private var requestContext: RequestContext
     private var lifecycle: ConnectionLifecycle
+    /// Routed calls answered and written but not yet settled with the lifecycle (see `routedCallCompleted`).
+    private var unsettledCalls = 0
 
     init(
         dispatcher: Dispatcher,
@@ -87,7 +89,7 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         case .deferred(let work):
             self.lifecycle.callStarted()
             self.calls.start(work, for: self, context: context) { handler, response, context in
-                handler.pendingCallCompleted(response, context: context)
+                handler.routedCallCompleted(response, context: context)
             }
         }
     }
@@ -152,6 +154,25 @@ final class StreamRPCHandler: ChannelDuplexHandler {
             context.perform(self.lifecycle.drain())
         }
         context.perform(self.lifecycle.callFinished())
+    }
+
+    /// A routed call's answer. Many come in one burst under load (a backend answers a line per
+    /// call): each is written at once, and the burst is flushed (and its calls settled) once,
+    /// on the loop's next turn, instead of one `write` to the socket per answer.
+    private func routedCallCompleted(_ response: [UInt8]?, context: ChannelHandlerContext) {
+        if let response, self.lifecycle.isAnswering {
+            self.write(response, context: context)
+        }
+        self.unsettledCalls += 1
+        guard self.unsettledCalls == 1 else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (handler, context) = bound.value
+            let finished = handler.unsettledCalls
+            handler.unsettledCalls = 0
+            // The first settles and flushes what the burst wrote; the others only count.
+            for _ in 0..<finished { context.perform(handler.lifecycle.callFinished()) }
+        }
     }
 
     private func write(_ response: [UInt8], context: ChannelHandlerContext) {
