@@ -1,6 +1,6 @@
 extension AdminOutput {
     /// A table BACKEND READY CALLS ERRORS IN-FLIGHT QUEUED RESTARTS P50 P99 METHODS, then one
-    /// indented line per process (pid, worker, state, calls, RSS).
+    /// indented line per process: its pid, its calls, and its worker, state and RSS in the last column.
     package static func backends(_ backends: [BackendInfo]) -> String {
         guard !backends.isEmpty else {
             return "no backends (declare them in RPCD_BACKENDS_DIR or with RPCD_BACKEND_<NAME>_COMMAND)\n"
@@ -15,8 +15,8 @@ extension AdminOutput {
             ])
             for process in backend.processes {
                 rows.append([
-                    "  pid \(process.pid)", "worker \(process.worker)", String(process.calls), "", "", "", "",
-                    process.state, HumanUnits.bytes(process.rssBytes), "",
+                    "  pid \(process.pid)", "", String(process.calls), "", "", "", "", "", "",
+                    "worker \(process.worker), \(process.state), \(HumanUnits.bytes(process.rssBytes))",
                 ])
             }
         }
