@@ -56,11 +56,21 @@ import Testing
             try Self.entry("tcp://127.0.0.1:7700", fd: 7),
         ]
         let plan = ListeningSocketStore.plan(endpoints: [ndjson, http, added], stored: stored)
-        #expect(plan.reused[ndjson]?.descriptor == 4)
-        #expect(plan.reused[http]?.descriptor == 3)
-        #expect(plan.reused[added] == nil)
+        #expect(plan.reused.mapValues(\.descriptor) == [0: 4, 1: 3])
         #expect(plan.stale.map(\.descriptor) == [5, 6])
         #expect(plan.duplicates.map(\.descriptor) == [7])
+    }
+
+    @Test func anEndpointConfiguredTwiceGetsOneStoredSocketEach() throws {
+        let ephemeral = try Self.endpoint("tcp://127.0.0.1:0")
+        let stored = [
+            try Self.entry("tcp://127.0.0.1:0", fd: 3), try Self.entry("tcp://127.0.0.1:0", fd: 4),
+            try Self.entry("tcp://127.0.0.1:0", fd: 5),
+        ]
+        let plan = ListeningSocketStore.plan(endpoints: [ephemeral, ephemeral], stored: stored)
+        #expect(plan.reused.mapValues(\.descriptor) == [0: 3, 1: 4])
+        #expect(plan.duplicates.map(\.descriptor) == [5])
+        #expect(plan.stale.isEmpty)
     }
 
     @Test func aChangedUnixModeIsANewEndpoint() throws {

@@ -34,12 +34,13 @@ package enum ListeningSocketStore {
 
     /// What to do with the stored sockets at start.
     package struct Plan: Sendable, Equatable {
-        /// The stored socket to serve each endpoint on, instead of binding it again.
-        package var reused: [ListenEndpoint: Entry] = [:]
+        /// The stored socket to serve on instead of binding again, by the endpoint's index in the
+        /// configured list (`RPCD_LISTEN` may name `tcp://HOST:0` twice: one stored socket each).
+        package var reused: [Int: Entry] = [:]
         /// Stored sockets of endpoints no longer configured: close them and remove them from the store.
         package var stale: [Entry] = []
-        /// A second socket under a name already matched: close it, and leave the store alone
-        /// (removing by name would drop the one in use too).
+        /// A socket stored under a name more often than the endpoint is configured: close it, and
+        /// leave the store alone (removing by name would drop the one in use too).
         package var duplicates: [Entry] = []
 
         /// An empty plan: every endpoint is bound.
@@ -65,25 +66,27 @@ package enum ListeningSocketStore {
         name.hasPrefix(Self.namePrefix)
     }
 
-    /// Matches `stored` to `endpoints` by name.
+    /// Matches `stored` to `endpoints` by name, each stored socket to at most one endpoint.
     package static func plan(endpoints: [ListenEndpoint], stored: [Entry]) -> Plan {
         var plan = Plan()
-        var byName: [String: ListenEndpoint] = [:]
-        for endpoint in endpoints {
+        // The indexes of the endpoints of each name still waiting for a stored socket.
+        var waiting: [String: [Int]] = [:]
+        for (index, endpoint) in endpoints.enumerated() {
             if let name = Self.name(for: endpoint) {
-                byName[name] = endpoint
+                waiting[name, default: []].append(index)
             }
         }
         for entry in stored {
-            guard let endpoint = byName[entry.name] else {
+            guard let indexes = waiting[entry.name] else {
                 plan.stale.append(entry)
                 continue
             }
-            if plan.reused[endpoint] == nil {
-                plan.reused[endpoint] = entry
-            } else {
+            guard let index = indexes.first else {
                 plan.duplicates.append(entry)
+                continue
             }
+            plan.reused[index] = entry
+            waiting[entry.name] = Array(indexes.dropFirst())
         }
         return plan
     }

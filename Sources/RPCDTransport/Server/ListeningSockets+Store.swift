@@ -34,8 +34,8 @@ extension ListeningSockets {
         sockets.keepsInStore = keep
         sockets.logger = logger
         do {
-            for endpoint in endpoints {
-                if let entry = plan.reused[endpoint], let socket = Self.reuse(entry, for: endpoint, logger: logger) {
+            for (index, endpoint) in endpoints.enumerated() {
+                if let entry = plan.reused[index], let socket = Self.reuse(entry, for: endpoint, logger: logger) {
                     sockets.bound.append(socket)
                 } else {
                     sockets.bound.append(sockets.kept(try Self.bind([endpoint]).bound[0]))
@@ -44,7 +44,7 @@ extension ListeningSockets {
         } catch {
             for socket in sockets.bound {
                 // Reused ones stay in the store for the next try; new ones leave it.
-                if plan.reused[socket.endpoint]?.descriptor == socket.descriptor {
+                if plan.reused.values.contains(where: { $0.descriptor == socket.descriptor }) {
                     SocketCalls.close(socket.descriptor)
                 } else {
                     Self.close(socket)
