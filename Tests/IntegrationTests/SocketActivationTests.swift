@@ -103,6 +103,57 @@ import Testing
         }
     }
 
+    @Test(arguments: [0, 2]) func socketsKeptInTheFdStoreServeTheirEndpointsAndStaleOnesLeaveIt(workers: Int) throws {
+        // What the standalone unit's restart looks like to rpcd (DESIGN §12): systemd passes the
+        // sockets it kept under rpcd's own names. One is still in RPCD_LISTEN, one is not, and
+        // RPCD_LISTEN adds a unix socket.
+        let directory = try TemporaryDirectory(prefix: "rpcd-kept")
+        let notify = try NotifySocket(path: directory.file("notify"))
+        let port = try PortProbe.unusedPortBelowEphemeralRange()
+        let stalePort = try PortProbe.unusedPortBelowEphemeralRange()
+        let added = directory.file("added.sock")
+        let keptName = "listen=tcp%3A//127.0.0.1%3A\(port)"
+        let staleName = "listen=tcp%3A//127.0.0.1%3A\(stalePort)"
+        let daemon = try Self.activate(
+            [("127.0.0.1:\(port)", keptName), ("127.0.0.1:\(stalePort)", staleName)],
+            environment: [
+                "RPCD_WORKERS": "\(workers)", "NOTIFY_SOCKET": notify.path,
+                "RPCD_LISTEN": "tcp://127.0.0.1:\(port),unix:\(added)",
+            ]
+        )
+        defer { daemon.kill() }
+        try Self.waitUntilAccepting(port)
+
+        // Binding the port again would fail (the kept socket holds it): serving means reusing it.
+        let client = try LineClient(.tcp(host: "127.0.0.1", port: port), timeout: .seconds(15))
+        try client.send(JSONRPCMessages.ping())
+        #expect(try client.readLine(timeout: .seconds(15)) == JSONRPCMessages.pong())
+        let listeners = try daemon.waitUntilReady()
+        #expect(
+            Set(listeners.all.map(\.endpoint)) == ["tcp://127.0.0.1:\(port)", "unix:\(added)"],
+            "\(listeners)"
+        )
+        #expect(try LineClient(unixPath: added).call(JSONRPCMessages.ping()) == JSONRPCMessages.pong())
+
+        // The stale socket is closed and leaves the store; the new one joins it; the kept one
+        // is not stored twice.
+        let (ready, before) = try notify.receive(timeout: .seconds(15)) { $0["READY"] == "1" }
+        let messages = before + [ready]
+        #expect(messages.contains { $0["FDSTOREREMOVE"] == "1" && $0["FDNAME"] == staleName }, "\(messages)")
+        #expect(
+            messages.contains { $0["FDSTORE"] == "1" && $0["FDNAME"] == "listen=unix%3A\(added)" },
+            "\(messages)"
+        )
+        #expect(!messages.contains { $0["FDSTORE"] == "1" && $0["FDNAME"] == keptName }, "\(messages)")
+        #expect(messages.allSatisfy { $0.senderPID == daemon.pid }, "\(messages)")
+        try Poll.until("port \(stalePort) closed") { PortProbe.bindFailure(port: stalePort) == nil }
+
+        #expect(daemon.signal(SIGTERM))
+        #expect(try daemon.waitForExit(timeout: .seconds(30)) == .exited(0))
+        // systemd's store still holds it for the next start: its file stays.
+        #expect(FileManager.default.fileExists(atPath: added), "\(added) was removed")
+    }
+
     @Test func anAdminSocketOverTCPIsRefused() throws {
         let port = try PortProbe.unusedPortBelowEphemeralRange()
         let adminPort = try PortProbe.unusedPortBelowEphemeralRange()

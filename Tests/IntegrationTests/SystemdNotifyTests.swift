@@ -35,10 +35,19 @@ import Testing
 
         let (ready, beforeReady) = try notify.receive(timeout: .seconds(10)) { $0["READY"] == "1" }
         // Before READY the master may only say how start-up goes (STATUS=, e.g. "1/2 workers
-        // ready" when one worker is slow to start); no other state, and never from a worker.
+        // ready" when one worker is slow to start) and hand each socket it bound to the fd store
+        // (DESIGN §12); no other state, and never from a worker.
+        let stored = beforeReady.filter { Set($0.fields.keys) == ["FDSTORE", "FDNAME"] }
         #expect(
-            beforeReady.allSatisfy { Set($0.fields.keys) == ["STATUS"] && $0.senderPID == daemon.pid },
-            "only STATUS= from the master before READY: \(beforeReady)"
+            beforeReady.allSatisfy {
+                (Set($0.fields.keys) == ["STATUS"] || stored.map(\.text).contains($0.text))
+                    && $0.senderPID == daemon.pid
+            },
+            "only STATUS= and FDSTORE= from the master before READY: \(beforeReady)"
+        )
+        #expect(
+            stored.compactMap { $0["FDNAME"] } == ["listen=tcp%3A//127.0.0.1%3A0", "listen=http%3A//127.0.0.1%3A0"],
+            "each listener stored once, under its endpoint: \(beforeReady)"
         )
         #expect(ready.senderPID == daemon.pid)
         #expect(ready["STATUS"]?.hasPrefix("serving: 2/2 workers ready") == true, "\(ready)")

@@ -4,8 +4,9 @@ internal import RPCDSystem
 internal import RPCDTransport
 
 extension ListeningSockets {
-    /// The sockets this rpcd serves on, the same way in every mode: systemd's when it passed any
-    /// (they replace `RPCD_LISTEN`), else `RPCD_LISTEN` bound now. Each is logged.
+    /// The sockets this rpcd serves on, the same way in every mode: a socket unit's when systemd
+    /// passed any (they replace `RPCD_LISTEN`), else `RPCD_LISTEN`, kept by systemd's fd store
+    /// across a restart or bound now (`ListeningSockets.open`). Each is logged.
     /// - Returns: nil when an endpoint cannot be bound; the failure is logged and reported
     ///   (with its errno, for `ERRNO=`), and nothing stays bound.
     static func open(
@@ -15,16 +16,17 @@ extension ListeningSockets {
         logger: Logger
     ) -> ListeningSockets? {
         let sockets: ListeningSockets
-        if let activation = service.activation {
-            sockets = ListeningSockets.adopt(activation.listeners)
-        } else {
-            do {
-                sockets = try ListeningSockets.bind(configuration.listen)
-            } catch {
-                logger.error("cannot start", metadata: ["error": "\(error)"])
-                notifications.failed("cannot start: \(error)", errno: error.errno)
-                return nil
-            }
+        do {
+            sockets = try ListeningSockets.open(
+                configuration.listen,
+                activation: service.activation,
+                keep: service.notifier.isEnabled,
+                logger: logger
+            )
+        } catch {
+            logger.error("cannot start", metadata: ["error": "\(error)"])
+            notifications.failed("cannot start: \(error)", errno: error.errno)
+            return nil
         }
         for socket in sockets.bound {
             socket.logListening(logger)

@@ -1,3 +1,4 @@
+internal import Logging
 package import RPCDConfiguration
 internal import RPCDSystem
 
@@ -5,9 +6,15 @@ internal import RPCDSystem
 /// the master, the admin socket), or adopted from systemd.
 ///
 /// Binding is a plain `socket`/`bind`/`listen` so that the master can hand the same descriptors to
-/// every worker generation; an `RPCServer` serves on them by adopting the descriptors.
+/// every worker generation; an `RPCServer` serves on them by adopting the descriptors. Under a
+/// unit with an fd store (`keepsInStore`), every socket bound from `RPCD_LISTEN` is also handed
+/// to systemd, so that it outlives a restart (`ListeningSockets+Store.swift`).
 package struct ListeningSockets: Sendable {
-    package private(set) var bound: [ListeningSocket] = []
+    package internal(set) var bound: [ListeningSocket] = []
+    /// Whether sockets bound from `RPCD_LISTEN` go into systemd's fd store (also on reload).
+    package internal(set) var keepsInStore = false
+    /// Where a failure to store a socket is reported (it then serves, but is bound anew at the next start).
+    var logger: Logger?
 
     /// Binds every endpoint; on failure closes what it bound.
     /// - Throws: `TransportError` naming the endpoint, `.addressInUse` (with its errno) for a port in use.
@@ -75,12 +82,14 @@ package struct ListeningSockets: Sendable {
         to endpoints: [ListenEndpoint]
     ) throws(TransportError) -> (sockets: ListeningSockets, removed: [ListeningSocket]) {
         var next = ListeningSockets()
+        next.keepsInStore = self.keepsInStore
+        next.logger = self.logger
         do {
             for endpoint in endpoints {
                 if let existing = self.bound.first(where: { $0.endpoint == endpoint }) {
                     next.bound.append(existing)
                 } else {
-                    next.bound.append(try Self.bind(endpoint))
+                    next.bound.append(next.kept(try Self.bind(endpoint)))
                 }
             }
         } catch {
@@ -93,22 +102,34 @@ package struct ListeningSockets: Sendable {
         return (next, removed)
     }
 
-    /// Closes every socket (and unlinks the socket files rpcd created).
+    /// Closes every socket at a stop (and unlinks the socket files rpcd created). Sockets in
+    /// systemd's fd store stay there, files included: rpcd cannot tell a restart from a stop,
+    /// and systemd closes the store itself when the unit stops for good.
     package func closeAll() {
         for socket in self.bound {
-            Self.close(socket)
+            SocketCalls.close(socket.descriptor)
+            Self.removeSocketFile(of: socket)
         }
     }
 
-    /// Closes one socket and, when rpcd created it, unlinks its socket file.
+    /// Closes one socket whose endpoint is no longer wanted: its socket file goes when rpcd
+    /// created it, and systemd's fd store lets go of its copy.
     package static func close(_ socket: ListeningSocket) {
         SocketCalls.close(socket.descriptor)
-        Self.removeSocketFile(of: socket)
+        if let name = socket.keptName {
+            // A removal that cannot be sent leaves the socket in the store; the next start gets it
+            // back under a name no endpoint has and closes it there (ListeningSocketStore.Plan.stale).
+            _ = try? SystemdNotifier.removeFromStore(name: name)
+        }
+        if socket.owned, case .unix(let path) = socket.endpoint.kind {
+            try? FileSystemCalls.removeIfPresent(path)
+        }
     }
 
-    /// Unlinks the socket file of a unix socket rpcd created (systemd's stay).
+    /// Unlinks, at a stop, the socket file of a unix socket rpcd created (systemd's stay, and
+    /// so do those of sockets in its fd store, which the next start serves on again).
     package static func removeSocketFile(of socket: ListeningSocket) {
-        if socket.owned, case .unix(let path) = socket.endpoint.kind {
+        if socket.owned, socket.keptName == nil, case .unix(let path) = socket.endpoint.kind {
             try? FileSystemCalls.removeIfPresent(path)
         }
     }

@@ -3,22 +3,25 @@ package import RPCDSystem
 
 /// Socket-activated sockets sorted by role, from their `FileDescriptorName=` (DESIGN §3):
 /// `admin` is the admin socket, a name starting with `http` is HTTP, any other is
-/// newline-delimited JSON.
+/// newline-delimited JSON; and, apart, the sockets rpcd itself put into systemd's fd store
+/// before a restart (named `listen=…`, `ListeningSocketStore`), which `RPCD_LISTEN` still governs.
 package struct SocketActivation: Sendable {
     /// The RPC listeners, never unlinked or shut down by rpcd.
     package var listeners: [ListeningSocket] = []
     /// The admin socket and its path.
     package var admin: (descriptor: Int32, path: String)?
+    /// The listening sockets systemd's fd store kept for rpcd across a restart.
+    package var stored: [ListeningSocketStore.Entry] = []
 
     /// Every passed descriptor.
     package var descriptors: [Int32] {
-        self.listeners.map(\.descriptor) + (self.admin.map { [$0.descriptor] } ?? [])
+        self.listeners.map(\.descriptor) + (self.admin.map { [$0.descriptor] } ?? []) + self.stored.map(\.descriptor)
     }
 
     /// Sorts `sockets` by role.
     /// - Throws: `ActivationError` for an admin socket that is not a unix socket (its access
     ///   check needs the peer's credentials), an abstract unix socket (nothing to name it by),
-    ///   two admin sockets, or no RPC listener at all.
+    ///   two admin sockets, or neither an RPC listener nor a stored socket.
     package init(_ sockets: [ActivatedSocket]) throws(ActivationError) {
         func fail(_ message: String) -> ActivationError {
             ActivationError(code: .unsupportedSocket, message: message)
@@ -30,6 +33,16 @@ package struct SocketActivation: Sendable {
                     "socket fd \(socket.descriptor) ('\(socket.name)') is an abstract or unnamed unix socket; "
                         + "use a path in ListenStream="
                 )
+            }
+            if ListeningSocketStore.isStoredName(socket.name) {
+                self.stored.append(
+                    ListeningSocketStore.Entry(
+                        name: socket.name,
+                        descriptor: socket.descriptor,
+                        address: socket.address
+                    )
+                )
+                continue
             }
             if socket.name == "admin" {
                 guard isUnix else {
@@ -65,7 +78,7 @@ package struct SocketActivation: Sendable {
                 )
             )
         }
-        guard !self.listeners.isEmpty else {
+        guard !self.listeners.isEmpty || !self.stored.isEmpty else {
             throw fail("systemd passed no RPC socket (only an admin socket); add rpcd.socket to Sockets=")
         }
     }
