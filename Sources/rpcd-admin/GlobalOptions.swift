@@ -16,7 +16,12 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the admin method's result as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Seconds to wait for rpcd (default: 5; reload: 120).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to wait for rpcd (default: 5; reload: 120; drain --wait: 60).",
+            valueName: "seconds"
+        )
+    )
     var timeout: Double?
 
     func validate() throws {

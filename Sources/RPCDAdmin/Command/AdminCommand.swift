@@ -10,6 +10,9 @@ package enum AdminCommand: Sendable, Equatable {
     case reload
     /// `stop [--quick]` (method `shutdown`).
     case stop(quick: Bool)
+    /// `drain [--wait]` (`draining: true`) or `undrain` (method `drain`); `wait`: until no
+    /// client connection is open on the whole service.
+    case drain(draining: Bool, wait: Bool)
     /// `scale N`.
     case scale(workers: Int)
     /// `log-level [LEVEL]`: `nil` reads the level.
@@ -30,6 +33,7 @@ package enum AdminCommand: Sendable, Equatable {
     package var defaultTimeout: Duration {
         switch self {
         case .reload: .seconds(120)
+        case .drain(_, wait: true): .seconds(60)
         default: .seconds(5)
         }
     }

@@ -37,6 +37,10 @@ struct ConnectionLifecycle: Sendable, Equatable {
         var midMessage = false
         /// Responses were written since the last flush.
         var unflushed = false
+        /// A response has been written on this connection at some point.
+        var answered = false
+        /// The service is draining (out of rotation): the connection ends after its next answer.
+        var leaving = false
     }
 
     /// How to close the channel.
@@ -113,6 +117,7 @@ struct ConnectionLifecycle: Sendable, Equatable {
     mutating func responseWritten() {
         self.updateProgress { progress, _ in
             progress.unflushed = true
+            progress.answered = true
         }
     }
 
@@ -150,6 +155,22 @@ struct ConnectionLifecycle: Sendable, Equatable {
         if case .serving(let progress) = self.state {
             self.state = .draining(progress, inputClosed: false)
         }
+        return self.settle(flush: false)
+    }
+
+    /// The service is draining (`rpcd-admin drain`, a stop's grace): it still serves, but moves
+    /// its clients away. With `closingIdle` (stream framings) a connection that has answered before
+    /// drains at once, like `drain()`: idle, it closes at this message boundary, busy, after its last
+    /// answer. Otherwise (HTTP, or a connection that has not answered yet: a client that has just
+    /// connected is about to send) it closes after its next answer; HTTP says so with
+    /// `Connection: close` (`closesAfterAnswer`).
+    mutating func leave(closingIdle: Bool) -> Actions {
+        guard case .serving(var progress) = self.state else { return .none }
+        if closingIdle, progress.answered {
+            return self.drain()
+        }
+        progress.leaving = true
+        self.state = .serving(progress)
         return self.settle(flush: false)
     }
 
@@ -231,6 +252,11 @@ struct ConnectionLifecycle: Sendable, Equatable {
     private mutating func settle(flush: Bool) -> Actions {
         switch self.state {
         case .serving(var progress):
+            if progress.leaving, progress.unflushed {
+                // The answer a leaving connection waited for is written: it drains from here.
+                self.state = .draining(progress, inputClosed: false)
+                return self.settle(flush: flush)
+            }
             var actions = Actions()
             if flush, progress.unflushed {
                 progress.unflushed = false

@@ -102,6 +102,8 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         switch event {
         case is ChannelShouldQuiesceEvent:
             context.perform(self.lifecycle.drain())
+        case is ServiceDrainingEvent:
+            context.perform(self.lifecycle.leave(closingIdle: true))
         case ChannelEvent.inputClosed:
             // The client has sent everything (e.g. `nc -N`); answer what is in flight, then close.
             context.perform(self.lifecycle.inputClosed())
