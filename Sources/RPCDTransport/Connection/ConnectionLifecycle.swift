@@ -31,9 +31,8 @@ struct ConnectionLifecycle: Sendable, Equatable {
         var inFlight = 0
         /// A read was asked for and held back; it is passed on when reading resumes.
         var readHeld = false
-        /// Part of a message has been read (HTTP: a request head without its end yet), so this is
-        /// not a message boundary. Stream framings never report one: their decoder keeps partial
-        /// frames, and a drain closes between frames.
+        /// Part of a message has been read (HTTP: a request head without its end yet; a stream:
+        /// part of a frame, `PartialMessageEvent`), so this is not a message boundary.
         var midMessage = false
         /// Responses were written since the last flush.
         var unflushed = false

@@ -104,6 +104,10 @@ final class StreamRPCHandler: ChannelDuplexHandler {
             context.perform(self.lifecycle.drain())
         case is ServiceDrainingEvent:
             context.perform(self.lifecycle.leave(closingIdle: true))
+        case PartialMessageEvent.began:
+            self.lifecycle.messageBegan()
+        case PartialMessageEvent.ended:
+            self.lifecycle.messageEnded()
         case ChannelEvent.inputClosed:
             // The client has sent everything (e.g. `nc -N`); answer what is in flight, then close.
             context.perform(self.lifecycle.inputClosed())
