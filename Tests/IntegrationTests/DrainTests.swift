@@ -145,4 +145,19 @@ import Testing
         #expect(try daemon.admin.run(["undrain"]).exitCode == 0)
         try Self.waitForReadiness(200, at: http)
     }
+
+    @Test("STATUS= says draining: N connections while draining", arguments: [0, 2])
+    func notifyStatus(workers: Int) throws {
+        let directory = try TemporaryDirectory(prefix: "rpcd-drain-notify")
+        let notify = try NotifySocket(path: directory.file("notify.sock"))
+        let (daemon, _) = try Self.start(workers: workers, environment: ["NOTIFY_SOCKET": notify.path])
+        defer { daemon.kill() }
+        _ = try notify.receive(timeout: .seconds(10)) { $0["READY"] == "1" }
+        #expect(try daemon.admin.run(["drain"]).exitCode == 0)
+        let (draining, _) = try notify.receive(timeout: .seconds(5)) { $0["STATUS"]?.hasPrefix("draining: ") == true }
+        #expect(draining["STATUS"]?.hasSuffix(" connections") == true, "\(draining)")
+        #expect(draining.senderPID == daemon.pid)
+        #expect(try daemon.admin.run(["undrain"]).exitCode == 0)
+        _ = try notify.receive(timeout: .seconds(5)) { $0["STATUS"]?.hasPrefix("serving: ") == true }
+    }
 }
