@@ -76,7 +76,7 @@ import Testing
 
         // `--wait` fails with the count while a client stays (connected, nothing sent yet)...
         let lingerer = try LineClient(ndjson)
-        let timedOut = try daemon.admin.run(["drain", "--wait", "--timeout", "2"])
+        let timedOut = try daemon.admin.run(["drain", "--wait", "--timeout", "2s"])
         #expect(timedOut.exitCode == 1, "\(timedOut)")
         #expect(timedOut.stderr.contains("still open"), "\(timedOut)")
         // ...and returns once it has gone.
