@@ -146,6 +146,25 @@ import Testing
         try Self.waitForReadiness(200, at: http)
     }
 
+    @Test("replaced workers inherit the draining state")
+    func replacementsKeepDraining() throws {
+        let (daemon, listeners) = try Self.start(workers: 2)
+        defer { daemon.kill() }
+        let http = try listeners.http()
+        #expect(try daemon.admin.run(["drain"]).exitCode == 0)
+        try Self.waitForReadiness(503, at: http)
+        let first = Set(try daemon.admin.workers().map(\.pid))
+        let mark = daemon.logLines.count
+        for pid in first {
+            #expect(kill(pid, SIGKILL) == 0)
+        }
+        try daemon.waitForWorkerReady(after: mark, id: 1, excluding: first)
+        try daemon.waitForWorkerReady(after: mark, id: 2, excluding: first)
+        // Only replacements serve now.
+        try Self.waitForReadiness(503, at: http, times: 10)
+        #expect(try daemon.admin.status().draining == true)
+    }
+
     @Test("STATUS= says draining: N connections while draining", arguments: [0, 2])
     func notifyStatus(workers: Int) throws {
         let directory = try TemporaryDirectory(prefix: "rpcd-drain-notify")
