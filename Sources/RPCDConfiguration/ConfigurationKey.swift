@@ -36,6 +36,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case requestTimeout = "RPCD_REQUEST_TIMEOUT"
     /// The graceful drain limit.
     case shutdownTimeout = "RPCD_SHUTDOWN_TIMEOUT"
+    /// How long a graceful stop stays in the draining state (`/readyz` 503) before the listeners close.
+    case stopGrace = "RPCD_STOP_GRACE"
     /// How long a worker may stay silent.
     case workerTimeout = "RPCD_WORKER_TIMEOUT"
     /// Recycle a worker after this many requests; 0 = never.
@@ -65,7 +67,7 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .config, .daemon, .adminSocket, .adminGroup, .pidfile:
             return .restart
-        case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .workerTimeout:
+        case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .stopGrace, .workerTimeout:
             return .live
         case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
             .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods, .methodsDir, .methodsPassEnv,

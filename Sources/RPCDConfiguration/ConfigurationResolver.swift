@@ -131,6 +131,7 @@ struct ConfigurationResolver {
         let idleTimeout = try self.duration(.idleTimeout, default: .seconds(300), in: Self.timeout)
         let requestTimeout = try self.duration(.requestTimeout, default: .seconds(30), in: Self.timeout)
         let shutdownTimeout = try self.duration(.shutdownTimeout, default: .seconds(30), in: Self.shutdownTimeout)
+        let stopGrace = try self.duration(.stopGrace, default: .zero, in: Self.shutdownTimeout)
         let workerTimeout = try self.duration(.workerTimeout, default: .seconds(30), in: Self.workerTimeout)
         let maxRequests = try self.wholeNumber(.maxRequests, default: 0, in: Self.maxRequests)
         let authTokenFile = try self.resolve(
@@ -176,6 +177,7 @@ struct ConfigurationResolver {
             idleTimeout: idleTimeout,
             requestTimeout: requestTimeout,
             shutdownTimeout: shutdownTimeout,
+            stopGrace: stopGrace,
             workerTimeout: workerTimeout,
             maxRequests: maxRequests,
             authTokenFile: authTokenFile,

@@ -42,6 +42,9 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var requestTimeout: Duration
     /// `RPCD_SHUTDOWN_TIMEOUT`: the graceful drain limit, then SIGKILL.
     package var shutdownTimeout: Duration
+    /// `RPCD_STOP_GRACE`: on a graceful stop, how long to drain (`/readyz` 503, still serving)
+    /// before the listeners close.
+    package var stopGrace: Duration = .zero
     /// `RPCD_WORKER_TIMEOUT`: a worker silent this long is killed and replaced.
     package var workerTimeout: Duration
     /// `RPCD_MAX_REQUESTS`: recycle a worker after this many requests; 0 = never.

@@ -10,6 +10,9 @@ package enum ControlMessage: Sendable, Equatable {
     case heartbeat(WorkerStats, methods: [String: MethodStatisticsSnapshot], backends: [JSONValue] = [])
     /// Master → worker: stop accepting, finish in-flight calls, exit.
     case drain
+    /// Master → worker: take the service out of rotation (`true`) or back in (DESIGN §12); sent
+    /// to every worker when it changes and to each new worker first.
+    case draining(Bool)
     /// Master → worker: set the log level.
     case logLevel(String)
     /// Master → worker: reopen the log file.
@@ -40,6 +43,8 @@ package enum ControlMessage: Sendable, Equatable {
             ]
         case .drain:
             value = ["type": "drain"]
+        case .draining(let draining):
+            value = ["type": "draining", "draining": .bool(draining)]
         case .logLevel(let level):
             value = ["type": "log_level", "level": .string(level)]
         case .reopenLogs:
@@ -81,6 +86,9 @@ package enum ControlMessage: Sendable, Equatable {
             )
         case "drain":
             self = .drain
+        case "draining":
+            guard case .bool(let draining)? = object["draining"] else { return nil }
+            self = .draining(draining)
         case "log_level":
             guard case .string(let level)? = object["level"] else { return nil }
             self = .logLevel(level)

@@ -19,6 +19,8 @@ extension WorkerTable {
         case reloadSucceeded(generation: Int)
         /// A reload's new generation did not become ready; it is being removed, the old one serves on.
         case reloadFailed(generation: Int, reason: String)
+        /// Tell every worker the service is out of rotation (`true`) or back in (`false`).
+        case announceDraining(Bool)
         /// A stop began and every worker has exited.
         case allStopped
     }

@@ -2,6 +2,11 @@ extension WorkerTable {
     /// Applies the clock: due restarts, hung workers, drains and reloads that overran.
     package mutating func tick(at now: ContinuousClock.Instant) -> [Action] {
         var actions: [Action] = []
+        if let graceEnds = self.stopGraceEnds, now >= graceEnds {
+            self.stopGraceEnds = nil
+            self.stopping = true
+            actions += self.beginStop(quick: false, at: now)
+        }
         for (slot, due) in self.pendingRestarts where due <= now {
             self.pendingRestarts[slot] = nil
             if !self.stopping, slot <= self.desired {

@@ -5,6 +5,8 @@ extension WorkerTable {
         package var workerTimeout: Duration
         /// `RPCD_SHUTDOWN_TIMEOUT`: how long a draining worker may take before SIGKILL.
         package var shutdownTimeout: Duration
+        /// `RPCD_STOP_GRACE`: how long a graceful stop keeps serving out of rotation first.
+        package var stopGrace: Duration
         /// How long a reload's new generation has to become ready before it is rolled back.
         package var reloadTimeout: Duration
         /// Between SIGABRT to a hung worker and SIGKILL.
@@ -18,6 +20,7 @@ extension WorkerTable {
         package init(
             workerTimeout: Duration = .seconds(30),
             shutdownTimeout: Duration = .seconds(30),
+            stopGrace: Duration = .zero,
             reloadTimeout: Duration = .seconds(30),
             killGrace: Duration = .seconds(2),
             maxRequests: Int = 0,
@@ -25,6 +28,7 @@ extension WorkerTable {
         ) {
             self.workerTimeout = workerTimeout
             self.shutdownTimeout = shutdownTimeout
+            self.stopGrace = stopGrace
             self.reloadTimeout = reloadTimeout
             self.killGrace = killGrace
             self.maxRequests = maxRequests

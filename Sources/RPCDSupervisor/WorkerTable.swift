@@ -12,8 +12,12 @@ package struct WorkerTable: Sendable {
     package internal(set) var desired: Int
     /// The generation new workers belong to.
     package internal(set) var generation = 1
-    /// Whether a stop has begun.
+    /// Whether a stop has begun (its grace over, if it had one).
     package internal(set) var stopping = false
+    /// Whether the service is out of rotation (DESIGN §12): `rpcd-admin drain`, or a stop's grace.
+    package internal(set) var draining = false
+    /// When a graceful stop waiting out `RPCD_STOP_GRACE` begins for real.
+    package internal(set) var stopGraceEnds: ContinuousClock.Instant?
     /// The timeouts and limits in force.
     package var settings: Settings
 
@@ -40,6 +44,9 @@ package struct WorkerTable: Sendable {
     package var readyCount: Int {
         self.workers.values.count { $0.generation == self.generation && $0.state == .ready }
     }
+
+    /// Whether a stop was asked for: begun, or waiting out its grace (no reload then).
+    package var stopRequested: Bool { self.stopping || self.stopGraceEnds != nil }
 
     /// Whether a reload is under way.
     package var reloading: Bool { self.reload != nil }

@@ -16,12 +16,21 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the admin method's result as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Seconds to wait for rpcd (default: 5; reload: 120).", valueName: "seconds"))
-    var timeout: Double?
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for rpcd: seconds, or 500ms, 60s, 2m (default: 5s; reload: 120s; drain --wait: 60s).",
+            valueName: "duration"
+        )
+    )
+    var timeout: String?
 
     func validate() throws {
-        if let timeout = self.timeout, !(timeout > 0 && timeout <= 86_400) {
-            throw ValidationError("--timeout must be a number of seconds above 0 (at most 86400)")
+        if let timeout = self.timeout {
+            do {
+                _ = try AdminCommand.timeout(timeout)
+            } catch {
+                throw ValidationError(error.message)
+            }
         }
     }
 
@@ -36,7 +45,7 @@ struct GlobalOptions: ParsableArguments {
                     effectiveUserID: ProcessFacts.effectiveUserID
                 ),
             json: self.json,
-            timeout: self.timeout.map { .milliseconds(Int64(($0 * 1_000).rounded(.up))) } ?? command.defaultTimeout
+            timeout: try self.timeout.map { text throws in try AdminCommand.timeout(text) } ?? command.defaultTimeout
         )
         let status = invocation.run()
         if status != AdminExitStatus.success {

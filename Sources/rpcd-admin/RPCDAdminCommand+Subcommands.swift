@@ -50,6 +50,33 @@ extension RPCDAdminCommand {
         func run() throws { try self.options.run(.stop(quick: self.quick)) }
     }
 
+    struct Drain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take rpcd out of rotation: /readyz 503, clients moved away, still serving.",
+            discussion: """
+                With --wait, returns once no client connection is open on the whole service, or fails \
+                (exit 1, saying how many are still open) after --timeout (default 60 seconds).
+                """
+        )
+
+        @Flag(help: "Wait until no client connection is open.")
+        var wait = false
+
+        @OptionGroup
+        var options: GlobalOptions
+
+        func run() throws { try self.options.run(.drain(draining: true, wait: self.wait)) }
+    }
+
+    struct Undrain: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bring rpcd back into rotation after a drain.")
+
+        @OptionGroup
+        var options: GlobalOptions
+
+        func run() throws { try self.options.run(.drain(draining: false, wait: false)) }
+    }
+
     struct Scale: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set the number of worker processes.")
 

@@ -18,7 +18,8 @@ struct RPCDAdminCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Status.self, Workers.self, Reload.self, Stop.self, Scale.self, LogLevel.self, Stats.self,
+            Status.self, Workers.self, Reload.self, Stop.self, Drain.self, Undrain.self, Scale.self, LogLevel.self,
+            Stats.self,
             Backends.self, Config.self, ReopenLogs.self, Call.self,
         ]
     )

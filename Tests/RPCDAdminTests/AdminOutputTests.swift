@@ -66,6 +66,7 @@ struct AdminOutputTests {
                 workers     3/4 ready
                 requests    1234
                 errors      5
+                draining    no
                 listeners   ndjson  tcp://127.0.0.1:0          127.0.0.1:40123
                             admin   unix:/run/rpcd/admin.sock  /run/rpcd/admin.sock
 

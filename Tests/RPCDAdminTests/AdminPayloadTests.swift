@@ -42,7 +42,7 @@ struct AdminPayloadTests {
                 == #"{"version":"0.1.0","pid":4242,"mode":"systemd","uptime_seconds":192,"generation":3,"#
                 + #""workers":{"desired":4,"ready":3},"listeners":[{"endpoint":"tcp://127.0.0.1:0","role":"ndjson","#
                 + #""address":"127.0.0.1:40123"},{"endpoint":"unix:/run/rpcd/admin.sock","role":"admin","#
-                + #""address":"/run/rpcd/admin.sock"}],"requests":1234,"errors":5}"#
+                + #""address":"/run/rpcd/admin.sock"}],"requests":1234,"errors":5,"draining":false}"#
         )
         #expect(try StatusResult(jsonValue: json) == Self.status)
     }
@@ -162,6 +162,29 @@ struct AdminPayloadTests {
         #expect(try ConfigResult(jsonValue: json)["RPCD_LOG_LEVEL"]?.reload == "live")
     }
 
+    @Test("drain takes {draining} (default true) and answers {draining, connections}; status.draining")
+    func drainPayloads() throws {
+        #expect(try DrainParams(jsonValue: [:]) == DrainParams(draining: true))
+        #expect(try DrainParams(jsonValue: ["draining": false]).draining == false)
+        #expect(try DrainParams(draining: false).jsonValue().jsonText == #"{"draining":false}"#)
+        #expect(DrainParams.parameterNames == ["draining"])
+        let result = DrainResult(draining: true, connections: 3)
+        #expect(try result.jsonValue().jsonText == #"{"draining":true,"connections":3}"#)
+        #expect(try DrainResult(jsonValue: result.jsonValue()) == result)
+        var status = Self.status
+        status.draining = true
+        guard case .object(let object) = try status.jsonValue() else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object["draining"] == .bool(true))
+        #expect(try StatusResult(jsonValue: .object(object)) == status)
+        // A daemon from before DESIGN §12 says nothing: not draining.
+        var older = object
+        older["draining"] = nil
+        #expect(try StatusResult(jsonValue: .object(older)).draining == false)
+    }
+
     @Test("a result missing a member does not decode")
     func missingMember() {
         #expect(throws: DecodingError.self) { try ScaleResult(jsonValue: [:]) }
@@ -172,7 +195,7 @@ struct AdminPayloadTests {
     func methodNames() {
         #expect(
             AdminMethod.allCases.map(\.rawValue) == [
-                "status", "workers", "reload", "shutdown", "scale", "log_level", "stats", "backends", "config",
+                "status", "workers", "reload", "shutdown", "drain", "scale", "log_level", "stats", "backends", "config",
                 "reopen_logs",
             ]
         )

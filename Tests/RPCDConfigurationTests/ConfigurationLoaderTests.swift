@@ -69,6 +69,7 @@ struct ConfigurationLoaderTests {
                 RPCD_IDLE_TIMEOUT=300s  # default
                 RPCD_REQUEST_TIMEOUT=30s  # default
                 RPCD_SHUTDOWN_TIMEOUT=30s  # default
+                RPCD_STOP_GRACE=0s  # default
                 RPCD_WORKER_TIMEOUT=30s  # default
                 RPCD_MAX_REQUESTS=0  # default
                 RPCD_AUTH_TOKEN_FILE=  # default
@@ -91,7 +92,8 @@ struct ConfigurationLoaderTests {
             (.adminGroup, .restart), (.workers, .rolling), (.threads, .rolling), (.logLevel, .live),
             (.logTarget, .live), (.logFormat, .live), (.pidfile, .restart), (.maxRequestBytes, .rolling),
             (.maxBatch, .rolling), (.maxDepth, .rolling), (.maxConnections, .rolling), (.idleTimeout, .rolling),
-            (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.workerTimeout, .live), (.maxRequests, .rolling),
+            (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.stopGrace, .live), (.workerTimeout, .live),
+            (.maxRequests, .rolling),
             (.authTokenFile, .rolling), (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
             (.methodsPassEnv, .rolling), (.methodsMaxOutput, .rolling), (.methodsConcurrency, .rolling),
             (.methodsQueue, .rolling), (.backendsDir, .rolling),
@@ -364,6 +366,7 @@ struct ConfigurationLoaderTests {
                 "RPCD_IDLE_TIMEOUT": "1.5",
                 "RPCD_REQUEST_TIMEOUT": "250ms",
                 "RPCD_SHUTDOWN_TIMEOUT": "0",
+                "RPCD_STOP_GRACE": "2s",
                 "RPCD_WORKER_TIMEOUT": "1m",
                 "RPCD_MAX_REQUESTS": "10000",
                 "RPCD_AUTH_TOKEN_FILE": "/etc/rpcd/token",
@@ -399,6 +402,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.idleTimeout == .milliseconds(1500))
         #expect(configuration.requestTimeout == .milliseconds(250))
         #expect(configuration.shutdownTimeout == .zero)
+        #expect(configuration.stopGrace == .seconds(2))
         #expect(configuration.workerTimeout == .seconds(60))
         #expect(configuration.maxRequests == 10_000)
         #expect(configuration.authTokenFile == "/etc/rpcd/token")

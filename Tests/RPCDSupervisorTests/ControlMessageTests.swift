@@ -20,7 +20,8 @@ import Testing
     }()
 
     @Test(arguments: [
-        ControlMessage.ready, .drain, .reopenLogs, .logLevel("debug"), .metrics("rpcd_requests_total 1\n\"quoted\""),
+        ControlMessage.ready, .drain, .draining(true), .draining(false), .reopenLogs, .logLevel("debug"),
+        .metrics("rpcd_requests_total 1\n\"quoted\""),
         .heartbeat(WorkerStats(requests: 7, errors: 2, inFlight: 1, connections: 3), methods: [:]),
         .heartbeat(WorkerStats(requests: 1, errors: 0, inFlight: 0, connections: 0), methods: statistics),
         .heartbeat(WorkerStats(), methods: statistics, backends: [["name": "py", "ready": 1]]),
@@ -32,7 +33,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "", "not json", "[]", "{}", #"{"type":1}"#, #"{"type":"from-a-newer-peer"}"#,
+        "", "not json", "[]", "{}", #"{"type":1}"#, #"{"type":"from-a-newer-peer"}"#, #"{"type":"draining"}"#,
+        #"{"type":"draining","draining":1}"#,
         #"{"type":"heartbeat","methods":{"echo":{"calls":1,"errors":0,"latency":[[99999,1]]}}}"#,
     ])
     func anythingElseIsIgnored(line: String) {

@@ -13,6 +13,8 @@ struct ConnectionLifecycleTests {
     enum Event: Sendable, CustomTestStringConvertible {
         case readRequested, messageBegan, messageEnded, readCompleted, responseWritten
         case callStarted, callFinished, finalResponse, drain, inputClosed, idleTimedOut, failed, channelInactive
+        /// `leave(closingIdle: true)` (stream framings) and `leave(closingIdle: false)` (HTTP).
+        case leaveStream, leaveHTTP
 
         var testDescription: String { "\(self)" }
 
@@ -32,6 +34,8 @@ struct ConnectionLifecycleTests {
             case .idleTimedOut: return lifecycle.idleTimedOut()
             case .failed: return lifecycle.failed()
             case .channelInactive: lifecycle.channelInactive()
+            case .leaveStream: return lifecycle.leave(closingIdle: true)
+            case .leaveHTTP: return lifecycle.leave(closingIdle: false)
             }
             return .none
         }
@@ -69,6 +73,13 @@ struct ConnectionLifecycleTests {
         static let lingering = Start(name: "lingering", events: [.drain])
         static let closing = Start(name: "closing", events: [.finalResponse])
         static let closed = Start(name: "closed", events: [.channelInactive])
+        static let answered = Start(name: "serving, answered before", events: [.responseWritten, .readCompleted])
+        static let answeredInFlight = Start(
+            name: "serving, answered before, 1 in flight",
+            events: [.responseWritten, .readCompleted, .callStarted]
+        )
+        static let leaving = Start(name: "leaving", events: [.leaveHTTP])
+        static let leavingInFlight = Start(name: "leaving, 1 in flight", events: [.callStarted, .leaveHTTP])
     }
 
     struct Transition: Sendable, CustomTestStringConvertible {
@@ -100,7 +111,7 @@ struct ConnectionLifecycleTests {
             state: serving(Progress(inFlight: 2, readHeld: true))
         ),
         Transition(start: .serving, event: .readCompleted, actions: .none, state: serving()),
-        Transition(start: .unflushed, event: .readCompleted, actions: flush, state: serving()),
+        Transition(start: .unflushed, event: .readCompleted, actions: flush, state: serving(Progress(answered: true))),
         Transition(start: .oneInFlight, event: .callFinished, actions: .none, state: serving()),
         // A call finishing below the limit passes the held read on.
         Transition(
@@ -206,6 +217,61 @@ struct ConnectionLifecycleTests {
         Transition(start: .lingering, event: .finalResponse, actions: .none, state: .lingering),
         Transition(start: .lingering, event: .responseWritten, actions: .none, state: .lingering),
 
+        // Out of rotation (DESIGN §12). A stream connection that answered before drains like a
+        // stop's drain: idle, it closes at this boundary; busy, after its last answer.
+        Transition(start: .answered, event: .leaveStream, actions: linger, state: .lingering),
+        Transition(
+            start: .answeredInFlight,
+            event: .leaveStream,
+            actions: .none,
+            state: draining(Progress(inFlight: 1, answered: true))
+        ),
+        // A connection that has not answered yet (just accepted) is served once first.
+        Transition(start: .serving, event: .leaveStream, actions: .none, state: serving(Progress(leaving: true))),
+        // HTTP never cuts an idle keep-alive connection: a request may be on its way on it.
+        Transition(
+            start: .answered,
+            event: .leaveHTTP,
+            actions: .none,
+            state: serving(Progress(answered: true, leaving: true))
+        ),
+        Transition(
+            start: .oneInFlight,
+            event: .leaveHTTP,
+            actions: .none,
+            state: serving(Progress(inFlight: 1, leaving: true))
+        ),
+        // The answer a leaving connection waits for: it is flushed, then the connection closes.
+        Transition(
+            start: Start(name: "leaving, answer written", events: [.leaveStream, .responseWritten]),
+            event: .readCompleted,
+            actions: Actions(flush: true, close: .halfCloseAndLinger),
+            state: .lingering
+        ),
+        Transition(
+            start: Start(
+                name: "leaving, 1 in flight, answered",
+                events: [.callStarted, .leaveStream, .responseWritten]
+            ),
+            event: .callFinished,
+            actions: Actions(flush: true, close: .halfCloseAndLinger),
+            state: .lingering
+        ),
+        // A notification has no answer: the connection goes on waiting for one.
+        Transition(start: .leaving, event: .readCompleted, actions: .none, state: serving(Progress(leaving: true))),
+        Transition(start: .leaving, event: .leaveStream, actions: .none, state: serving(Progress(leaving: true))),
+        // A stop's drain overrides it.
+        Transition(start: .leaving, event: .drain, actions: linger, state: .lingering),
+        Transition(
+            start: .leavingInFlight,
+            event: .drain,
+            actions: .none,
+            state: draining(Progress(inFlight: 1, leaving: true))
+        ),
+        Transition(start: .draining, event: .leaveStream, actions: .none, state: draining(Progress(inFlight: 1))),
+        Transition(start: .lingering, event: .leaveStream, actions: .none, state: .lingering),
+        Transition(start: .closed, event: .leaveHTTP, actions: .none, state: .closed),
+
         // Closing and closed: nothing more happens.
         Transition(start: .closing, event: .finalResponse, actions: .none, state: .closing),
         Transition(start: .closing, event: .drain, actions: .none, state: .closing),
@@ -235,14 +301,17 @@ struct ConnectionLifecycleTests {
         var answering: Bool
         var draining: Bool
         var inFlight: Int
+        var closesAfterAnswer = false
         var testDescription: String { self.start.name }
     }
 
     static let queries: [Query] = [
         Query(start: .serving, answering: true, draining: false, inFlight: 0),
         Query(start: .atLimitReadHeld, answering: true, draining: false, inFlight: 2),
-        Query(start: .draining, answering: true, draining: true, inFlight: 1),
-        Query(start: .inputClosed, answering: true, draining: true, inFlight: 1),
+        Query(start: .draining, answering: true, draining: true, inFlight: 1, closesAfterAnswer: true),
+        Query(start: .leaving, answering: true, draining: false, inFlight: 0, closesAfterAnswer: true),
+        Query(start: .leavingInFlight, answering: true, draining: false, inFlight: 1, closesAfterAnswer: true),
+        Query(start: .inputClosed, answering: true, draining: true, inFlight: 1, closesAfterAnswer: true),
         Query(start: .lingering, answering: false, draining: false, inFlight: 0),
         Query(start: .closing, answering: false, draining: false, inFlight: 0),
         Query(start: .closed, answering: false, draining: false, inFlight: 0),
@@ -254,6 +323,7 @@ struct ConnectionLifecycleTests {
         #expect(lifecycle.isAnswering == query.answering)
         #expect(lifecycle.isDraining == query.draining)
         #expect(lifecycle.inFlight == query.inFlight)
+        #expect(lifecycle.closesAfterAnswer == query.closesAfterAnswer)
     }
 
     // MARK: Whole lives
@@ -270,7 +340,7 @@ struct ConnectionLifecycleTests {
         #expect(lifecycle.readRequested() == true)
         lifecycle.responseWritten()
         #expect(lifecycle.callFinished() == Self.flush)
-        #expect(lifecycle.state == .serving(Progress()))
+        #expect(lifecycle.state == .serving(Progress(answered: true)))
     }
 
     /// A drain during two calls closes at the boundary after the second, flushing its answer.

@@ -31,6 +31,8 @@ public struct AdminStatus: Decodable, Sendable, Equatable {
     public var listeners: [Listener]
     public var requests: Int
     public var errors: Int
+    /// Out of rotation (`rpcd-admin drain`, a stop's grace; DESIGN §12).
+    public var draining: Bool
 
     private enum CodingKeys: String, CodingKey {
         case version
@@ -42,6 +44,7 @@ public struct AdminStatus: Decodable, Sendable, Equatable {
         case listeners
         case requests
         case errors
+        case draining
     }
 
     /// The first listener with `role`.

@@ -10,6 +10,9 @@ package enum AdminCommand: Sendable, Equatable {
     case reload
     /// `stop [--quick]` (method `shutdown`).
     case stop(quick: Bool)
+    /// `drain [--wait]` (`draining: true`) or `undrain` (method `drain`); `wait`: until no
+    /// client connection is open on the whole service.
+    case drain(draining: Bool, wait: Bool)
     /// `scale N`.
     case scale(workers: Int)
     /// `log-level [LEVEL]`: `nil` reads the level.
@@ -30,6 +33,7 @@ package enum AdminCommand: Sendable, Equatable {
     package var defaultTimeout: Duration {
         switch self {
         case .reload: .seconds(120)
+        case .drain(_, wait: true): .seconds(60)
         default: .seconds(5)
         }
     }
@@ -59,6 +63,22 @@ package enum AdminCommand: Sendable, Equatable {
             )
         }
         return level
+    }
+
+    /// Parses `--timeout`: seconds (`2.5`) or a duration with a unit (`500ms`, `60s`, `2m`, `1h`),
+    /// above 0 and at most a day.
+    /// - Throws: ``AdminUsageError`` naming the accepted forms.
+    package static func timeout(_ text: String) throws(AdminUsageError) -> Duration {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
+        guard let number = Double(text.dropLast(unit.suffix.count)), number.isFinite,
+            case let seconds = number * unit.seconds, seconds > 0, seconds <= 86_400
+        else {
+            throw AdminUsageError(
+                "invalid --timeout '\(text)' (expected seconds above 0, at most 86400, or a duration such as 500ms, 60s, 2m)"
+            )
+        }
+        return .milliseconds(Int64((seconds * 1_000).rounded(.up)))
     }
 
     /// Parses a `call --url`.

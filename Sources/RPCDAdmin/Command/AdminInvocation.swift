@@ -53,6 +53,8 @@ package struct AdminInvocation: Sendable {
                 ShutdownResult.self,
                 AdminOutput.shutdown
             )
+        case .drain(let draining, let wait):
+            return try self.drain(draining, wait: wait)
         case .scale(let workers):
             let params = try Self.encode(ScaleParams(workers: workers))
             return try self.render(.scale, client.call(.scale, params: params), ScaleResult.self, AdminOutput.scale)
@@ -94,7 +96,7 @@ package struct AdminInvocation: Sendable {
     }
 
     /// The `result` as JSON with `--json`, else decoded and rendered for people.
-    private func render<Result: AdminPayload>(
+    func render<Result: AdminPayload>(
         _ method: AdminMethod,
         _ result: JSONValue,
         _ type: Result.Type,

@@ -8,6 +8,8 @@ package enum AdminMethod: String, Sendable, Hashable, CaseIterable, CustomString
     case reload
     /// Stops the daemon: ``ShutdownParams`` → ``ShutdownResult``.
     case shutdown
+    /// Takes rpcd out of rotation or back in (DESIGN §12): ``DrainParams`` → ``DrainResult``.
+    case drain
     /// Sets the worker count: ``ScaleParams`` → ``ScaleResult``.
     case scale
     /// Shows or sets the log level: ``LogLevelParams`` → ``LogLevelResult``.

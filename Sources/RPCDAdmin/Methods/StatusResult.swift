@@ -49,6 +49,8 @@ package struct StatusResult: AdminPayload {
     package var requests: Int
     /// Error responses sent since start.
     package var errors: Int
+    /// Whether rpcd is out of rotation (`drain`, or a stop's grace); `false` when a daemon omits it.
+    package var draining: Bool
 
     /// Creates a status.
     package init(
@@ -60,7 +62,8 @@ package struct StatusResult: AdminPayload {
         workers: Workers,
         listeners: [Listener],
         requests: Int,
-        errors: Int
+        errors: Int,
+        draining: Bool = false
     ) {
         self.version = version
         self.pid = pid
@@ -71,6 +74,22 @@ package struct StatusResult: AdminPayload {
         self.listeners = listeners
         self.requests = requests
         self.errors = errors
+        self.draining = draining
+    }
+
+    /// Decodes a status; `draining` may be missing (a daemon from before DESIGN §12).
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.version = try container.decode(String.self, forKey: .version)
+        self.pid = try container.decode(Int32.self, forKey: .pid)
+        self.mode = try container.decode(String.self, forKey: .mode)
+        self.uptimeSeconds = try container.decode(Double.self, forKey: .uptimeSeconds)
+        self.generation = try container.decode(Int.self, forKey: .generation)
+        self.workers = try container.decode(Workers.self, forKey: .workers)
+        self.listeners = try container.decode([Listener].self, forKey: .listeners)
+        self.requests = try container.decode(Int.self, forKey: .requests)
+        self.errors = try container.decode(Int.self, forKey: .errors)
+        self.draining = try container.decodeIfPresent(Bool.self, forKey: .draining) ?? false
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -83,5 +102,6 @@ package struct StatusResult: AdminPayload {
         case listeners
         case requests
         case errors
+        case draining
     }
 }

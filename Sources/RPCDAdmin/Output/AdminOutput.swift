@@ -13,6 +13,7 @@ package enum AdminOutput {
             ["workers", "\(status.workers.ready)/\(status.workers.desired) ready"],
             ["requests", String(status.requests)],
             ["errors", String(status.errors)],
+            ["draining", status.draining ? "yes" : "no"],
         ])
         let listeners = TextTable(rows: status.listeners.map { [$0.role, $0.endpoint, $0.address] }).rendered
         let lines = listeners.split(separator: "\n")
@@ -57,6 +58,12 @@ package enum AdminOutput {
             return "rpcd is not stopping\n"
         }
         return "rpcd is stopping (\(result.quick ? "quick" : "graceful"))\n"
+    }
+
+    /// `draining: 3 connections open` or `serving (not draining): 3 connections open`.
+    package static func drain(_ result: DrainResult) -> String {
+        let connections = "\(result.connections) connection\(result.connections == 1 ? "" : "s") open"
+        return result.draining ? "draining: \(connections)\n" : "serving (not draining): \(connections)\n"
     }
 
     /// `workers: 4`.

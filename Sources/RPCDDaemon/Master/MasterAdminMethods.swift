@@ -32,7 +32,8 @@ enum MasterAdminMethods {
                     .init(endpoint: $0.endpoint.description, role: $0.endpoint.role, address: $0.address)
                 },
                 requests: totals.requests,
-                errors: totals.errors
+                errors: totals.errors,
+                draining: core.table.draining
             )
         }
 
@@ -74,6 +75,11 @@ enum MasterAdminMethods {
             let quick = try params.decode(ShutdownParams.self).quick
             core.beginStop(quick: quick)
             return ShutdownResult(stopping: true, quick: quick)
+        }
+
+        sync(.drain) { params in
+            core.perform(core.table.setDraining(try params.decode(DrainParams.self).draining))
+            return DrainResult(draining: core.table.draining, connections: core.connections)
         }
 
         sync(.config) { _ in Self.configResult(core.loaded) }

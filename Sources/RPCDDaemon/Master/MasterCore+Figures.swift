@@ -29,10 +29,18 @@ extension MasterCore {
         return self.statistics.totals(running: self.table.workers.values.map(\.stats))
     }
 
+    /// Client connections open on the whole service, as the workers last reported them.
+    var connections: Int {
+        self.table.workers.values.reduce(0) { $0 + $1.stats.connections }
+    }
+
     /// The one-line summary systemd shows in `systemctl status`.
     var statusLine: String {
         if self.table.stopping {
             return "stopping: \(self.table.workers.count) workers left"
+        }
+        if self.table.draining {
+            return "draining: \(self.connections) connections"
         }
         return "serving: \(self.table.readyCount)/\(self.table.desired) workers ready, "
             + "generation \(self.table.generation), \(self.totals.requests) requests"

@@ -31,7 +31,7 @@ extension MasterCore {
     /// comes back to the loop, which keeps reaping, answering and pinging the watchdog meanwhile.
     func reload(promise: EventLoopPromise<ReloadResult>) {
         self.loop.preconditionInEventLoop()
-        guard self.pendingReload == nil, !self.table.stopping else {
+        guard self.pendingReload == nil, !self.table.stopRequested else {
             promise.fail(JSONRPCError.applicationError("a reload or stop is already under way"))
             return
         }
@@ -105,7 +105,7 @@ extension MasterCore {
         let added = preparation.listeners.bound.filter { listener in
             !self.listeners.bound.contains { $0.descriptor == listener.descriptor }
         }
-        guard !self.table.stopping else {
+        guard !self.table.stopRequested else {
             // A stop began while the configuration was read: the new generation never starts.
             for listener in added { ListeningSockets.close(listener) }
             self.refuse("rpcd is stopping", JSONRPCError.applicationError("rpcd is stopping"))

@@ -66,6 +66,7 @@ final class MasterCore: @unchecked Sendable {
         WorkerTable.Settings(
             workerTimeout: configuration.workerTimeout,
             shutdownTimeout: configuration.shutdownTimeout,
+            stopGrace: configuration.stopGrace,
             reloadTimeout: max(configuration.workerTimeout, .seconds(10)),
             maxRequests: configuration.maxRequests
         )
@@ -95,14 +96,17 @@ final class MasterCore: @unchecked Sendable {
 
     func beginStop(quick: Bool) {
         self.loop.preconditionInEventLoop()
-        self.logger.info(quick ? "quick stop" : "graceful stop", metadata: ["workers": "\(self.table.workers.count)"])
+        self.logger.info(
+            quick ? "quick stop" : "graceful stop",
+            metadata: ["workers": "\(self.table.workers.count)", "grace": "\(self.table.settings.stopGrace)"]
+        )
         self.notifications.stopping(status: quick ? "quick stop" : "draining")
         self.perform(self.table.beginStop(quick: quick, at: .now))
     }
 
     var isStopping: Bool {
         self.loop.preconditionInEventLoop()
-        return self.table.stopping
+        return self.table.stopRequested
     }
 
     func finish() {
@@ -161,7 +165,7 @@ final class MasterCore: @unchecked Sendable {
         case .heartbeat(let stats, let methods, let backends):
             self.statistics.record(methods, backends: backends, from: pid)
             self.perform(self.table.heartbeat(pid: pid, stats: stats, at: .now))
-        case .drain, .logLevel, .reopenLogs, .metrics:
+        case .drain, .draining, .logLevel, .reopenLogs, .metrics:
             break
         }
     }
@@ -219,6 +223,9 @@ final class MasterCore: @unchecked Sendable {
                 self.reloadSucceeded(generation: generation)
             case .reloadFailed(let generation, let reason):
                 self.reloadFailed(generation: generation, reason: reason)
+            case .announceDraining(let draining):
+                self.logger.info(draining ? "draining, still serving" : "undrained, serving")
+                self.broadcast(.draining(draining))
             case .allStopped:
                 self.stopPromise.succeed(())
             }
@@ -259,6 +266,8 @@ final class MasterCore: @unchecked Sendable {
         future.whenSuccess { [self] channel in
             if self.table.workers[pid] != nil {
                 self.controls[pid] = channel
+                // A new worker (a replacement, a reload's) serves in the service's state from its start.
+                if self.table.draining { channel.sendControl(.draining(true)) }
             } else {
                 channel.close(promise: nil)
             }

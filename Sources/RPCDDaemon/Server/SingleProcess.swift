@@ -129,7 +129,9 @@ struct SingleProcess: Sendable {
         }
 
         logger.info("ready", metadata: ["threads": "\(configuration.threads)"])
-        let status: @Sendable () -> String = { "serving: \(server.connectionCount) connections" }
+        let status: @Sendable () -> String = {
+            "\(server.isDraining ? "draining" : "serving"): \(server.connectionCount) connections"
+        }
         notifications.ready(status: status())
         // The watchdog pings come from an event loop of the serving group, so a blocked loop stops them.
         let ticker = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) {
@@ -142,6 +144,7 @@ struct SingleProcess: Sendable {
                 server,
                 signals: signals,
                 shutdownTimeout: configuration.shutdownTimeout,
+                stopGrace: configuration.stopGrace,
                 notifications: notifications,
                 logger: logger
             )

@@ -42,10 +42,15 @@ enum SingleProcessAdminMethods {
                     .init(endpoint: $0.endpoint.description, role: $0.role, address: $0.address)
                 },
                 requests: dispatcher.counters.calls,
-                errors: dispatcher.counters.errors
+                errors: dispatcher.counters.errors,
+                draining: server.isDraining
             )
         }
         method(.workers) { _ in [WorkerInfo]() }
+        method(.drain) { params in
+            server.setDraining(try params.decode(DrainParams.self).draining)
+            return DrainResult(draining: server.isDraining, connections: server.connectionCount)
+        }
         method(.stats) { _ in StatsResult(dispatcher.statistics.snapshot()) }
         method(.backends) { _ in backends.snapshots().map(\.adminInfo) }
         method(.config) { _ in MasterAdminMethods.configResult(loaded) }
@@ -57,7 +62,7 @@ enum SingleProcessAdminMethods {
         }
         method(.shutdown) { params in
             let quick = try params.decode(ShutdownParams.self).quick
-            server.beginShutdown(timeout: shutdownTimeout)
+            server.beginShutdown(timeout: shutdownTimeout, grace: quick ? .zero : loaded.configuration.stopGrace)
             if quick {
                 server.closeAllConnections()
             }

@@ -5,8 +5,8 @@ internal import RPCDTransport
 
 /// How a single-process rpcd reacts to signals while it serves.
 ///
-/// The first TERM, QUIT or INT drains (stop accepting, finish in-flight calls); a second TERM or
-/// INT closes every connection at once, and so does a drain that outlasts
+/// The first TERM, QUIT or INT drains (after `RPCD_STOP_GRACE` out of rotation: stop accepting,
+/// finish in-flight calls); a second TERM or INT (during the grace too) closes every connection at once, and so does a drain that outlasts
 /// `RPCD_SHUTDOWN_TIMEOUT`. USR1 reopens log files. Every signal is logged with its sender's pid.
 /// swift-service-lifecycle's `ServiceGroup` cannot express this: it refuses a signal that is both
 /// a graceful-shutdown and a cancellation signal, and it does not report the sender.
@@ -33,6 +33,7 @@ enum StopSignals {
         _ server: RPCServer,
         signals: SignalReceiver,
         shutdownTimeout: Duration,
+        stopGrace: Duration,
         notifications: ServiceNotifications,
         logger: Logger
     ) async {
@@ -56,7 +57,7 @@ enum StopSignals {
                             notifications.stopping(status: "draining")
                             // Draining starts before the signal is logged: whoever sees the log
                             // line can rely on new connections being refused.
-                            server.beginShutdown(timeout: shutdownTimeout)
+                            server.beginShutdown(timeout: shutdownTimeout, grace: stopGrace)
                         } else if signal.number != SignalNumber.quit {
                             logger.notice("second stop signal, closing every connection now")
                             server.closeAllConnections()

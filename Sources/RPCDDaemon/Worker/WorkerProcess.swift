@@ -106,6 +106,8 @@ struct WorkerProcess: Sendable {
                         try? LogOutput.reopen()
                     case .metrics(let text):
                         metrics.withLock { $0 = text }
+                    case .draining(let draining):
+                        server.setDraining(draining)
                     case .ready, .heartbeat:
                         break
                     }

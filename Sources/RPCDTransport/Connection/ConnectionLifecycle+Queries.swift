@@ -15,6 +15,16 @@ extension ConnectionLifecycle {
         return false
     }
 
+    /// Whether the next response is the last (draining, or leaving a draining service): HTTP
+    /// says `Connection: close` in it.
+    var closesAfterAnswer: Bool {
+        switch self.state {
+        case .serving(let progress): progress.leaving
+        case .draining: true
+        case .lingering, .closing, .closed: false
+        }
+    }
+
     /// Calls in flight (0 once the connection no longer answers).
     var inFlight: Int {
         switch self.state {

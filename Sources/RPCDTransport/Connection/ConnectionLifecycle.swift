@@ -31,12 +31,15 @@ struct ConnectionLifecycle: Sendable, Equatable {
         var inFlight = 0
         /// A read was asked for and held back; it is passed on when reading resumes.
         var readHeld = false
-        /// Part of a message has been read (HTTP: a request head without its end yet), so this is
-        /// not a message boundary. Stream framings never report one: their decoder keeps partial
-        /// frames, and a drain closes between frames.
+        /// Part of a message has been read (HTTP: a request head without its end yet; a stream:
+        /// part of a frame, `PartialMessageEvent`), so this is not a message boundary.
         var midMessage = false
         /// Responses were written since the last flush.
         var unflushed = false
+        /// A response has been written on this connection at some point.
+        var answered = false
+        /// The service is draining (out of rotation): the connection ends after its next answer.
+        var leaving = false
     }
 
     /// How to close the channel.
@@ -113,6 +116,7 @@ struct ConnectionLifecycle: Sendable, Equatable {
     mutating func responseWritten() {
         self.updateProgress { progress, _ in
             progress.unflushed = true
+            progress.answered = true
         }
     }
 
@@ -150,6 +154,22 @@ struct ConnectionLifecycle: Sendable, Equatable {
         if case .serving(let progress) = self.state {
             self.state = .draining(progress, inputClosed: false)
         }
+        return self.settle(flush: false)
+    }
+
+    /// The service is draining (`rpcd-admin drain`, a stop's grace): it still serves, but moves
+    /// its clients away. With `closingIdle` (stream framings) a connection that has answered before
+    /// drains at once, like `drain()`: idle, it closes at this message boundary, busy, after its last
+    /// answer. Otherwise (HTTP, or a connection that has not answered yet: a client that has just
+    /// connected is about to send) it closes after its next answer; HTTP says so with
+    /// `Connection: close` (`closesAfterAnswer`).
+    mutating func leave(closingIdle: Bool) -> Actions {
+        guard case .serving(var progress) = self.state else { return .none }
+        if closingIdle, progress.answered {
+            return self.drain()
+        }
+        progress.leaving = true
+        self.state = .serving(progress)
         return self.settle(flush: false)
     }
 
@@ -231,6 +251,11 @@ struct ConnectionLifecycle: Sendable, Equatable {
     private mutating func settle(flush: Bool) -> Actions {
         switch self.state {
         case .serving(var progress):
+            if progress.leaving, progress.unflushed {
+                // The answer a leaving connection waited for is written: it drains from here.
+                self.state = .draining(progress, inputClosed: false)
+                return self.settle(flush: flush)
+            }
             var actions = Actions()
             if flush, progress.unflushed {
                 progress.unflushed = false

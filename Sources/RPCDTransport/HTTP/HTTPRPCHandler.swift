@@ -102,6 +102,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             // Draining: answer every request already read (the last with `Connection: close`),
             // then close.
             context.perform(self.lifecycle.drain())
+        case is ServiceDrainingEvent:
+            // Out of rotation: the next answer says `Connection: close`; an idle keep-alive
+            // connection is not cut, since a request may be on its way on it.
+            context.perform(self.lifecycle.leave(closingIdle: false))
         case ChannelEvent.inputClosed:
             // The client will send nothing more: likewise, and a half-sent request is dropped.
             context.perform(self.lifecycle.inputClosed())
@@ -270,7 +274,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     /// Writes `response`; one that ends the connection is flushed and the channel closed after it.
     private func send(_ response: HTTPResponse, context: ChannelHandlerContext) {
         var response = response
-        if self.lifecycle.isDraining, self.queue.isEmpty {
+        if self.lifecycle.closesAfterAnswer, self.queue.isEmpty {
             // While draining, only the last response already read says `Connection: close`.
             response.keepAlive = false
         }

@@ -5,13 +5,17 @@ internal import Synchronization
 ///
 /// It enforces `RPCD_MAX_CONNECTIONS` by pausing accept on the listeners (connections wait in the
 /// kernel's backlog instead of being refused) and drives draining: listeners close, connections
-/// are asked to quiesce, and waiters resume when the last one has closed.
+/// are asked to quiesce, and waiters resume when the last one has closed. Apart from that, the
+/// service may be draining (out of rotation): listeners stay open, every connection is asked to
+/// leave, new ones too.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var connections: [ObjectIdentifier: any Channel] = [:]
         var listeners: [any Channel] = []
         var acceptPaused = false
         var draining = false
+        /// Out of rotation (`rpcd-admin drain`, a stop's grace): still accepting and serving.
+        var outOfRotation = false
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -28,9 +32,28 @@ final class ConnectionRegistry: Sendable {
         self.maxConnections = maxConnections
     }
 
-    /// Whether the server is draining (readiness probes answer 503).
+    /// Whether the server is draining, to stop or out of rotation (readiness probes answer 503).
     var isDraining: Bool {
-        self.state.withLock { $0.draining }
+        self.state.withLock { $0.draining || $0.outOfRotation }
+    }
+
+    /// Whether the service is out of rotation: new connections are asked to leave after their first answer.
+    var isOutOfRotation: Bool {
+        self.state.withLock { $0.outOfRotation }
+    }
+
+    /// Takes the service out of rotation (every open connection is asked to leave) or back in.
+    /// - Returns: whether that changed anything.
+    func setOutOfRotation(_ out: Bool) -> Bool {
+        let (changed, connections) = self.state.withLock { state -> (Bool, [any Channel]) in
+            guard state.outOfRotation != out else { return (false, []) }
+            state.outOfRotation = out
+            return (true, out ? Array(state.connections.values) : [])
+        }
+        for connection in connections {
+            connection.pipeline.fireUserInboundEventTriggered(ServiceDrainingEvent())
+        }
+        return changed
     }
 
     /// The number of open client connections.

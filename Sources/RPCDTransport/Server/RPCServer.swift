@@ -10,7 +10,8 @@ internal import Synchronization
 ///
 /// Lifecycle: `bind()` adopts every listener (or none: a failure closes those already adopted),
 /// `run()` serves until `beginShutdown()` has been called and every connection has drained,
-/// `closeAllConnections()` cuts the drain short.
+/// `closeAllConnections()` cuts the drain short. Apart from that, `setDraining(_:)` takes it out
+/// of rotation and back (DESIGN §12): `/readyz` 503, connections leave, listeners still accept.
 package final class RPCServer: Sendable {
     private let listeners: [ListeningSocket]
     private let dispatcher: Dispatcher
@@ -20,6 +21,8 @@ package final class RPCServer: Sendable {
     private let registry: ConnectionRegistry
     private let calls = PendingCallRunner()
     private let drainDeadline = Mutex<Scheduled<Void>?>(nil)
+    /// A stop waiting out its grace (`RPCD_STOP_GRACE`), out of rotation meanwhile.
+    private let stopGrace = Mutex<Scheduled<Void>?>(nil)
 
     /// Creates a server over sockets that are already listening (`ListeningSockets`); nothing
     /// happens until `bind()`. The server owns the descriptors from then on and closes them.
@@ -40,6 +43,22 @@ package final class RPCServer: Sendable {
 
     /// The number of open client connections.
     package var connectionCount: Int { self.registry.connectionCount }
+
+    /// Whether the service is out of rotation (`setDraining(true)`, or a stop's grace).
+    package var isDraining: Bool { self.registry.isOutOfRotation }
+
+    /// Takes the service out of rotation (`draining`) or back in: `/readyz` answers 503
+    /// `draining`, HTTP answers carry `Connection: close`, stream connections close at a message
+    /// boundary (an idle one at once, a busy one after its last answer, a new one after its first);
+    /// the listeners keep accepting and serving. `false` reverts that for new traffic.
+    package func setDraining(_ draining: Bool) {
+        guard self.registry.setOutOfRotation(draining) else { return }
+        if draining {
+            self.logger.info("draining, still serving", metadata: ["connections": "\(self.registry.connectionCount)"])
+        } else {
+            self.logger.info("undrained, serving")
+        }
+    }
 
     /// Async calls running now (synchronous ones finish within the read that brought them).
     package var inFlightCount: Int { self.calls.runningCount }
@@ -76,9 +95,28 @@ package final class RPCServer: Sendable {
         self.removeUnixSocketFiles()
     }
 
+    /// Stops gracefully: first out of rotation for `grace` (still serving), then `beginShutdown(timeout:)`.
+    /// `closeAllConnections()` meanwhile skips the rest of the grace.
+    package func beginShutdown(timeout: Duration, grace: Duration) {
+        guard grace > .zero else {
+            self.beginShutdown(timeout: timeout)
+            return
+        }
+        self.setDraining(true)
+        self.logger.info("stop grace", metadata: ["grace": "\(grace)"])
+        let task = self.group.next().scheduleTask(in: TimeAmount(grace)) { [self] in
+            self.beginShutdown(timeout: timeout)
+        }
+        self.stopGrace.withLock { $0 = task }
+    }
+
     /// Stops accepting and asks every connection to finish what it has read, then close.
     /// - Parameter timeout: how long the drain may take before every connection is closed.
     package func beginShutdown(timeout: Duration) {
+        self.stopGrace.withLock {
+            $0?.cancel()
+            $0 = nil
+        }
         // Listeners close first: whoever reads this line can rely on new connections being refused.
         self.registry.beginDraining()
         self.logger.info("draining connections", metadata: ["connections": "\(self.registry.connectionCount)"])
@@ -97,6 +135,11 @@ package final class RPCServer: Sendable {
 
     /// Closes every connection now (the drain time ran out, or a quick stop).
     package func closeAllConnections() {
+        if let grace = self.stopGrace.withLock({ $0.take() }) {
+            // A quick stop during the grace: the listeners close too, or nothing would end.
+            grace.cancel()
+            self.beginShutdown(timeout: .zero)
+        }
         self.registry.closeAllConnections()
     }
 
@@ -144,6 +187,10 @@ package final class RPCServer: Sendable {
             do {
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout))
+                defer {
+                    // Out of rotation, a new connection is still served, then asked to leave.
+                    if registry.isOutOfRotation { pipeline.fireUserInboundEventTriggered(ServiceDrainingEvent()) }
+                }
                 try ConnectionPipeline.addProtocolHandlers(
                     to: pipeline,
                     framing: framing,

@@ -9,21 +9,39 @@ struct LengthPrefixFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
     let maxFrameBytes: Int
+    /// Part of a frame is buffered and the handler has been told (`PartialMessageEvent`).
+    private var partial = false
+
+    init(maxFrameBytes: Int) {
+        self.maxFrameBytes = maxFrameBytes
+    }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
-            return .needMoreData
+            return self.needMoreData(buffer, context: context)
         }
         guard length <= self.maxFrameBytes else {
             throw FrameTooLargeError()
         }
         guard buffer.readableBytes >= 4 + Int(length) else {
-            return .needMoreData
+            return self.needMoreData(buffer, context: context)
+        }
+        if self.partial {
+            self.partial = false
+            context.fireUserInboundEventTriggered(PartialMessageEvent.ended)
         }
         buffer.moveReaderIndex(forwardBy: 4)
         let frame = buffer.readSlice(length: Int(length))!
         context.fireChannelRead(Self.wrapInboundOut(frame))
         return .continue
+    }
+
+    private mutating func needMoreData(_ buffer: ByteBuffer, context: ChannelHandlerContext) -> DecodingState {
+        if !self.partial, buffer.readableBytes > 0 {
+            self.partial = true
+            context.fireUserInboundEventTriggered(PartialMessageEvent.began)
+        }
+        return .needMoreData
     }
 }
 

@@ -14,6 +14,8 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     /// Bytes already searched for a newline, so that a long line arriving in pieces is not
     /// searched from its start each time.
     private var scannedBytes = 0
+    /// Part of a line is buffered and the handler has been told (`PartialMessageEvent`).
+    private var partial = false
 
     init(maxLineBytes: Int) {
         self.maxLineBytes = maxLineBytes
@@ -27,6 +29,10 @@ struct LineFrameDecoder: ByteToMessageDecoder {
             guard message <= self.maxLineBytes else {
                 throw FrameTooLargeError()
             }
+            if !self.partial, !view.isEmpty {
+                self.partial = true
+                context.fireUserInboundEventTriggered(PartialMessageEvent.began)
+            }
             return .needMoreData
         }
         self.scannedBytes = 0
@@ -37,6 +43,10 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         }
         let line = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: ending)
+        if self.partial {
+            self.partial = false
+            context.fireUserInboundEventTriggered(PartialMessageEvent.ended)
+        }
         context.fireChannelRead(Self.wrapInboundOut(line))
         return .continue
     }

@@ -109,6 +109,12 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         switch event {
         case is ChannelShouldQuiesceEvent:
             context.perform(self.lifecycle.drain())
+        case is ServiceDrainingEvent:
+            context.perform(self.lifecycle.leave(closingIdle: true))
+        case PartialMessageEvent.began:
+            self.lifecycle.messageBegan()
+        case PartialMessageEvent.ended:
+            self.lifecycle.messageEnded()
         case ChannelEvent.inputClosed:
             // The client has sent everything (e.g. `nc -N`); answer what is in flight, then close.
             context.perform(self.lifecycle.inputClosed())
