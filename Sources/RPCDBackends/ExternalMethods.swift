@@ -48,6 +48,8 @@ package final class ExternalMethods: Sendable {
                         "rpc.method": "\(definition.name)", "first": "\(first)", "second": "\(definition.origin)",
                     ]
                 )
+            } else {
+                defined[definition.name] = definition.origin
             }
         }
         registry.router = self.pools
