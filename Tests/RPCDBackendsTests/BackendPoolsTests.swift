@@ -254,17 +254,18 @@ final class BackendHarness: Sendable {
 
     @Test func aFullQueueRefusesAtOnce() async throws {
         let harness = try BackendHarness()
-        await harness.start([harness.settings { ($0.concurrency, $0.queue) = (1, 1) }])
-        async let first = harness.call("sleep", [8])
-        try await harness.until("the first call at the backend") {
+        await harness.start([harness.settings { ($0.concurrency, $0.queue, $0.timeout) = (1, 1, .seconds(30)) }])
+        // The first call holds the only slot long enough for a starved test machine to queue the second.
+        async let first = harness.call("sleep", [15])
+        try await harness.until("the first call at the backend", timeout: .seconds(12)) {
             harness.receivedRequests().contains { $0["method"] == "sleep" }
         }
         async let second = harness.call("sleep", [0])
-        try await harness.until("the second call queued") { harness.snapshot()?.queued == 1 }
+        try await harness.until("the second call queued", timeout: .seconds(12)) { harness.snapshot()?.queued == 1 }
         let refused = await harness.error("echo")
         #expect(refused?.code == JSONRPCErrorCode.serverBusy)
         #expect(refused?.data?["reason"] == "queue full")
-        #expect(try await first == [8])
+        #expect(try await first == [15])
         #expect(try await second == [0])
         try await harness.stop()
     }

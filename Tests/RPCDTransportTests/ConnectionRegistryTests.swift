@@ -94,11 +94,15 @@ struct ConnectionRegistryTests {
 
         registry.beginDraining()
         #expect(!listener.isActive)
+        // Told a moment later, once their loops have read what had already arrived.
+        #expect(counters.map(\.quiesced) == [0, 0])
+        for connection in connections { connection.embeddedEventLoop.advanceTime(by: ConnectionRegistry.quiesceDelay) }
         #expect(counters.map(\.quiesced) == [1, 1])
         #expect(connections.allSatisfy { $0.isActive })
 
         // A second call is a no-op.
         registry.beginDraining()
+        for connection in connections { connection.embeddedEventLoop.advanceTime(by: ConnectionRegistry.quiesceDelay) }
         #expect(counters.map(\.quiesced) == [1, 1])
     }
 

@@ -115,9 +115,19 @@ final class ConnectionRegistry: Sendable {
             listener.close(promise: nil)
         }
         for connection in connections {
-            connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            // A little later, not at once: a client that connected just before the listeners
+            // closed may have its first request in the socket buffer, unread yet; if the event
+            // came first, the connection would look idle at a message boundary and close under
+            // that request. By then its loop has read what was there (and will answer it).
+            connection.eventLoop.scheduleTask(in: Self.quiesceDelay) {
+                connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            }
         }
     }
+
+    /// How long after a drain begins its connections are told: enough for their loops to read
+    /// what already arrived.
+    static let quiesceDelay = TimeAmount.milliseconds(20)
 
     /// Returns once draining has begun and every connection has closed.
     func waitUntilDrained() async {
