@@ -159,28 +159,18 @@ extension ExecMethods {
         self.register(into: &registry)
     }
 
-    /// The exec methods `configuration` would serve, with what defines them; none when the
-    /// directory cannot be listed (``problem(_:registered:)`` says so).
-    static func scannedDefinitions(_ configuration: DaemonConfiguration) -> [(name: String, origin: String)] {
-        guard let directory = configuration.methods.directory,
-            let scan = try? ExecMethodScanner.scan(directory: directory, allowedOwners: [0, FileFacts.effectiveUserID])
-        else { return [] }
-        return scan.definitions.map { ($0.name, "exec method \($0.path)") }
-    }
-
-    /// Why `configuration` cannot serve beside the `registered` methods: an unlistable
-    /// `RPCD_METHODS_DIR` or a name clash; nil when it can. Scans without starting anything (the
-    /// master's check at start and before a reload, DESIGN §10).
-    package static func problem(_ configuration: DaemonConfiguration, registered: [String]) -> (any Error)? {
-        guard let directory = configuration.methods.directory else { return nil }
+    /// The exec methods `configuration` would serve, with what defines them: a scan that starts
+    /// nothing (the master's check at start and before a reload, DESIGN §10).
+    /// - Throws: `ExecDirectoryError` when `RPCD_METHODS_DIR` cannot be listed.
+    static func scannedDefinitions(
+        _ configuration: DaemonConfiguration
+    ) throws(ExecDirectoryError) -> [(name: String, origin: String)] {
+        guard let directory = configuration.methods.directory else { return [] }
         do {
             let scan = try ExecMethodScanner.scan(directory: directory, allowedOwners: [0, FileFacts.effectiveUserID])
-            let clash = scan.definitions.first { registered.contains($0.name) }
-            return clash.map {
-                MethodNameClash(name: $0.name, first: "built-in method", second: "exec method \($0.path)")
-            }
+            return scan.definitions.map { ($0.name, "exec method \($0.path)") }
         } catch {
-            return ExecDirectoryError(directory: directory, cause: error)
+            throw ExecDirectoryError(directory: directory, cause: error)
         }
     }
 }

@@ -16,10 +16,21 @@ extension ExternalMethods {
         _ configuration: DaemonConfiguration,
         registered: [String]
     ) -> (problem: (any Error)?, warnings: [String]) {
-        if let problem = ExecMethods.problem(configuration, registered: registered) { return (problem, []) }
         var warnings: [String] = []
         var defined: [(name: String, origin: String)] = registered.map { ($0, "built-in method") }
-        defined += ExecMethods.scannedDefinitions(configuration)
+        do {
+            // Exec method names are exact: one already registered is a clash with a built-in.
+            for definition in try ExecMethods.scannedDefinitions(configuration) {
+                if registered.contains(definition.name) {
+                    return (
+                        MethodNameClash(name: definition.name, first: "built-in method", second: definition.origin), []
+                    )
+                }
+                defined.append(definition)
+            }
+        } catch {
+            return (error, [])
+        }
         let environment = ProcessFacts.environment
         for backend in configuration.backends {
             let names: [String]

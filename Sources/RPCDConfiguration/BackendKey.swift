@@ -73,13 +73,6 @@ package enum BackendKey: Sendable, Hashable {
 
     /// The fixed key a misspelt suffix most likely meant (`INSTANSES` → `INSTANCES`), if at most two edits away.
     static func closest(to suffix: String) -> BackendKey? {
-        var best: (key: BackendKey, distance: Int)?
-        for key in Self.fixed {
-            let distance = ConfigurationKey.editDistance(Array(suffix.utf8), Array(key.suffix.utf8))
-            if distance <= 2, distance < best?.distance ?? .max {
-                best = (key, distance)
-            }
-        }
-        return best?.key
+        ConfigurationKey.closest(to: suffix, among: Self.fixed, spelled: \.suffix)
     }
 }

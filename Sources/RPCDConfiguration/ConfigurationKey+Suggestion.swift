@@ -2,14 +2,24 @@ extension ConfigurationKey {
     /// The known key a misspelt name most likely meant (`RPCD_WORKRES` → `RPCD_WORKERS`): the
     /// closest by edit distance (with transpositions), if at most two edits away.
     static func closest(to name: String) -> ConfigurationKey? {
-        var best: (key: ConfigurationKey, distance: Int)?
-        for key in Self.allCases {
-            let distance = Self.editDistance(Array(name.utf8), Array(key.rawValue.utf8))
+        Self.closest(to: name, among: Self.allCases, spelled: \.rawValue)
+    }
+
+    /// The candidate a misspelt `text` most likely meant: the closest spelling by edit distance,
+    /// if at most two edits away (the first of equally close ones).
+    static func closest<Candidate>(
+        to text: String,
+        among candidates: some Sequence<Candidate>,
+        spelled spelling: (Candidate) -> String
+    ) -> Candidate? {
+        var best: (candidate: Candidate, distance: Int)?
+        for candidate in candidates {
+            let distance = Self.editDistance(Array(text.utf8), Array(spelling(candidate).utf8))
             if distance <= 2, distance < best?.distance ?? .max {
-                best = (key, distance)
+                best = (candidate, distance)
             }
         }
-        return best?.key
+        return best?.candidate
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
