@@ -27,13 +27,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Protocol core: strict JSON, JSON-RPC 2.0 model, dispatcher, method registry. No I/O.
         .target(name: "JSONRPC", swiftSettings: strictSettings),
 
         // Access policy as pure values: connection authentication, bearer tokens. No I/O.
-        .target(name: "RPCDAccess", dependencies: ["JSONRPC"], swiftSettings: strictSettings),
+        .target(
+            name: "RPCDAccess",
+            dependencies: ["JSONRPC", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
 
         // Linux headers Glibc's module map leaves out (signalfd, prctl); header-only.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
@@ -90,6 +96,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

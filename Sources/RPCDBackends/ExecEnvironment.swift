@@ -31,6 +31,7 @@ package enum ExecEnvironment {
         variables["RPCD_TRANSPORT"] = context.transport == "http" ? "http" : (unix ? "unix" : "tcp")
         variables["RPCD_PEER"] = unix ? "unix" : context.peer.map(Self.hostAndPort)
         variables["RPCD_PEER_UID"] = context.peerCredentials.map { String($0.uid) }
+        variables["RPCD_CREDENTIAL"] = context.credential
         return variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 

@@ -39,6 +39,22 @@ struct ExecEnvironmentTests {
         #expect(entries.contains("RPCD_TRANSPORT=unix") && entries.contains("RPCD_PEER=unix"))
         #expect(entries.contains("RPCD_PEER_UID=1000"))
         #expect(!entries.contains { $0.hasPrefix("RPCD_REQUEST_ID=") })
+        #expect(!entries.contains { $0.hasPrefix("RPCD_CREDENTIAL=") })
+    }
+
+    @Test("an authenticated caller's credential name is RPCD_CREDENTIAL")
+    func credential() {
+        var context = RequestContext(transport: "ndjson", peer: "[IPv4]127.0.0.1/127.0.0.1:5123")
+        context.credential = "alice"
+        let entries = ExecEnvironment.entries(
+            method: "m",
+            requestID: "1",
+            deadlineMilliseconds: nil,
+            context: context,
+            passed: [],
+            daemonEnvironment: [:]
+        )
+        #expect(entries.contains("RPCD_CREDENTIAL=alice"))
     }
 
     @Test(

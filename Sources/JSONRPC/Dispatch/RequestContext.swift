@@ -10,6 +10,9 @@ public struct RequestContext: Sendable {
     public var admission: (any CallAdmission)?
     /// The call's id token as sent (`7`, `"a"`), set for async handlers; nil for a notification.
     public var requestID: String?
+    /// The name the caller authenticated as: `token` for the bearer token, a user's name, or a
+    /// verified client certificate's subject CN; nil when the connection presented none.
+    public var credential: String?
 
     /// Creates a context.
     public init(transport: String, peer: String? = nil, peerCredentials: PeerCredentials? = nil) {
