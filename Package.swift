@@ -180,6 +180,7 @@ let package = Package(
             name: "RPCDTransportTests",
             dependencies: [
                 "JSONRPC",
+                "RPCDAccess",
                 "RPCDTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

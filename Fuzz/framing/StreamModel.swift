@@ -19,6 +19,9 @@ struct StreamModel {
     private(set) var closed = false
     /// How much of the input the caller has passed to ``receive(_:)``.
     var consumed = 0
+    /// Whether the first bytes are known not to start an HTTP request line.
+    private var pastRequestLineCheck = false
+    private static let httpMethods = ["GET ", "POST ", "PUT ", "OPTIONS ", "HEAD ", "DELETE ", "CONNECT ", "PATCH "]
 
     init(framing: Framing, limit: Int, dispatcher: Dispatcher) {
         self.framing = framing
@@ -29,6 +32,19 @@ struct StreamModel {
     mutating func receive(_ bytes: some Sequence<UInt8>) {
         guard !closed else { return }
         pending.append(contentsOf: bytes)
+        if !pastRequestLineCheck {
+            // The cross-protocol guard (DESIGN §11): a connection that starts like an HTTP
+            // request line is closed unanswered; nothing runs until its first bytes tell.
+            let starts = Self.httpMethods.map { Array($0.utf8) }
+            if starts.contains(where: { pending.starts(with: $0) }) {
+                closed = true
+                return
+            }
+            if starts.contains(where: { $0.starts(with: pending) }) {
+                return
+            }
+            pastRequestLineCheck = true
+        }
         while !closed, let frame = nextFrame() {
             answer(frame)
         }

@@ -14,6 +14,8 @@ package struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         package static let configFileUnreadable = Code("configFileUnreadable")
         /// A line of the config file is not `KEY=VALUE`; the message names the file and line.
         package static let malformedConfigFile = Code("malformedConfigFile")
+        /// A listener reachable from other hosts with no credential configured (DESIGN §11).
+        package static let unauthenticatedListener = Code("unauthenticatedListener")
 
         package var description: String { self.name }
     }

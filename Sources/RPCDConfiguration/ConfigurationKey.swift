@@ -44,6 +44,12 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case maxRequests = "RPCD_MAX_REQUESTS"
     /// The bearer-token file for network listeners.
     case authTokenFile = "RPCD_AUTH_TOKEN_FILE"
+    /// Serve TCP and HTTP listeners reachable from other hosts without a credential.
+    case allowUnauthenticated = "RPCD_ALLOW_UNAUTHENTICATED"
+    /// The `Host` names HTTP listeners answer to.
+    case httpAllowedHosts = "RPCD_HTTP_ALLOWED_HOSTS"
+    /// The web origins allowed to call HTTP listeners from a browser.
+    case httpAllowedOrigins = "RPCD_HTTP_ALLOWED_ORIGINS"
     /// Register the `test.*` methods.
     case testMethods = "RPCD_TEST_METHODS"
     /// The exec methods' directory (DESIGN §10.1); none by default.
@@ -70,7 +76,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
         case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .stopGrace, .workerTimeout:
             return .live
         case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
-            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods, .methodsDir, .methodsPassEnv,
+            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .allowUnauthenticated, .httpAllowedHosts,
+            .httpAllowedOrigins, .testMethods, .methodsDir, .methodsPassEnv,
             .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir:
             return .rolling
         }

@@ -158,7 +158,7 @@ struct ConfigurationResolver {
 
         let methods = try self.resolveMethods(maxRequestBytes: maxRequestBytes, currentDirectory: directory)
         let backends = try self.resolveBackends(requestTimeout: requestTimeout, currentDirectory: directory)
-        return DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             configFile: self.settings.configFile,
             daemon: daemon,
             listen: listen,
@@ -186,6 +186,8 @@ struct ConfigurationResolver {
             backendsDirectory: backends.directory,
             backends: backends.backends
         )
+        try self.resolveExposure(into: &configuration)
+        return configuration
     }
 
     /// Resolves one key: the winning layer's text through `parse`, or `defaultValue`; records

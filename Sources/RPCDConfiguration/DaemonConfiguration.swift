@@ -51,6 +51,13 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var maxRequests: Int
     /// `RPCD_AUTH_TOKEN_FILE`: the bearer-token file for network listeners, or `nil` for no auth.
     package var authTokenFile: String?
+    /// `RPCD_ALLOW_UNAUTHENTICATED`: serve listeners reachable from other hosts without a credential.
+    package var allowUnauthenticated = false
+    /// `RPCD_HTTP_ALLOWED_HOSTS`: the `Host` names HTTP listeners answer to (`NAME[:PORT]`, `*`),
+    /// besides each listener's own address.
+    package var httpAllowedHosts = ["localhost", "127.0.0.1", "[::1]"]
+    /// `RPCD_HTTP_ALLOWED_ORIGINS`: the origins (`SCHEME://HOST[:PORT]`, lower case) browsers may call from.
+    package var httpAllowedOrigins: [String] = []
     /// `RPCD_TEST_METHODS`: register the `test.*` methods.
     package var testMethods: Bool
     /// `RPCD_METHODS_*`: the exec methods (DESIGN §10.1).

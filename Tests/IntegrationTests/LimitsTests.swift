@@ -174,7 +174,7 @@ import Testing
 
         // Only the head is sent; the answer must not wait for the body.
         try client.sendRaw(
-            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(Self.limit + 1)\r\n\r\n"
+            "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(Self.limit + 1)\r\n\r\n"
         )
         let response = try #require(try client.readResponse(timeout: .seconds(3)))
         #expect(response.status == 413, "\(response)")
@@ -196,7 +196,7 @@ import Testing
         chunked += Array("0\r\n\r\n".utf8)
         try client.sendRaw(
             Array(
-                "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                     .utf8
             )
         )

@@ -57,7 +57,7 @@ import Testing
             http.encode(
                 method: "POST",
                 path: "/",
-                headers: [],
+                headers: [("Content-Type", "application/json")],
                 body: Array(JSONRPCMessages.sleep(ms: 2000, id: 9).utf8)
             )
         )

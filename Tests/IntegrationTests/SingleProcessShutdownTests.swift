@@ -42,7 +42,12 @@ import Testing
         // A first exchange proves the connection is established and served.
         #expect(try http.post(JSONRPCMessages.ping()).status == 200)
         try http.sendRaw(
-            http.encode(method: "POST", path: "/", headers: [], body: Array(JSONRPCMessages.sleep(ms: 800, id: 5).utf8))
+            http.encode(
+                method: "POST",
+                path: "/",
+                headers: [("Content-Type", "application/json")],
+                body: Array(JSONRPCMessages.sleep(ms: 800, id: 5).utf8)
+            )
         )
         // With one event loop, an NDJSON call sent later and answered proves the loop has been
         // through the readiness of the HTTP connection, whose request reached the kernel first.

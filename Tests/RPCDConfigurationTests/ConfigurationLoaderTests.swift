@@ -40,6 +40,9 @@ struct ConfigurationLoaderTests {
         #expect(configuration.workerTimeout == .seconds(30))
         #expect(configuration.maxRequests == 0)
         #expect(configuration.authTokenFile == nil)
+        #expect(configuration.allowUnauthenticated == false)
+        #expect(configuration.httpAllowedHosts == ["localhost", "127.0.0.1", "[::1]"])
+        #expect(configuration.httpAllowedOrigins == [])
         #expect(configuration.testMethods == false)
         #expect(loaded.warnings.isEmpty)
         #expect(loaded.entries.allSatisfy { $0.source == .default })
@@ -73,6 +76,9 @@ struct ConfigurationLoaderTests {
                 RPCD_WORKER_TIMEOUT=30s  # default
                 RPCD_MAX_REQUESTS=0  # default
                 RPCD_AUTH_TOKEN_FILE=  # default
+                RPCD_ALLOW_UNAUTHENTICATED=0  # default
+                RPCD_HTTP_ALLOWED_HOSTS=localhost,127.0.0.1,[::1]  # default
+                RPCD_HTTP_ALLOWED_ORIGINS=  # default
                 RPCD_TEST_METHODS=0  # default
                 RPCD_METHODS_DIR=  # default
                 RPCD_METHODS_PASS_ENV=  # default
@@ -94,7 +100,8 @@ struct ConfigurationLoaderTests {
             (.maxBatch, .rolling), (.maxDepth, .rolling), (.maxConnections, .rolling), (.idleTimeout, .rolling),
             (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.stopGrace, .live), (.workerTimeout, .live),
             (.maxRequests, .rolling),
-            (.authTokenFile, .rolling), (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
+            (.authTokenFile, .rolling), (.allowUnauthenticated, .rolling), (.httpAllowedHosts, .rolling),
+            (.httpAllowedOrigins, .rolling), (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
             (.methodsPassEnv, .rolling), (.methodsMaxOutput, .rolling), (.methodsConcurrency, .rolling),
             (.methodsQueue, .rolling), (.backendsDir, .rolling),
         ]
@@ -370,6 +377,9 @@ struct ConfigurationLoaderTests {
                 "RPCD_WORKER_TIMEOUT": "1m",
                 "RPCD_MAX_REQUESTS": "10000",
                 "RPCD_AUTH_TOKEN_FILE": "/etc/rpcd/token",
+                "RPCD_ALLOW_UNAUTHENTICATED": "1",
+                "RPCD_HTTP_ALLOWED_HOSTS": "rpcd",
+                "RPCD_HTTP_ALLOWED_ORIGINS": "https://app.example",
                 "RPCD_TEST_METHODS": "on",
                 "RPCD_METHODS_DIR": "/etc/rpcd/methods.d",
                 "RPCD_METHODS_PASS_ENV": "TZ",

@@ -100,7 +100,8 @@ struct AsyncCallTests {
     }
 
     private static func httpOK(_ body: String, close: Bool = false) -> String {
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n"
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-content-type-options: nosniff\r\n"
+            + "cache-control: no-store\r\ncontent-length: \(body.utf8.count)\r\n"
             + (close ? "connection: close\r\n" : "") + "\r\n" + body
     }
 
@@ -268,7 +269,10 @@ struct AsyncCallTests {
         try await Self.withRunner { calls in
             let channel = try await Self.httpChannel(dispatcher: transportDispatcher(), calls: calls)
             try await channel.writeInbound(ByteBuffer(string: Self.httpPost(request("later", "[7]", id: nil))))
-            #expect(try await Self.nextText(channel) == "HTTP/1.1 204 No Content\r\n\r\n")
+            #expect(
+                try await Self.nextText(channel)
+                    == "HTTP/1.1 204 No Content\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\n\r\n"
+            )
             _ = try await channel.finish(acceptAlreadyClosed: true)
         }
     }

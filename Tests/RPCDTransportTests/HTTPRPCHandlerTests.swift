@@ -35,12 +35,16 @@ struct HTTPRPCHandlerTests {
     ) -> String {
         var text = "\(version) \(status)\r\n"
         if let contentType { text += "content-type: \(contentType)\r\n" }
+        text += Self.alwaysSent
         if status != "204 No Content" { text += "content-length: \(body.utf8.count)\r\n" }
         for header in headers { text += header + "\r\n" }
         return text + "\r\n" + body
     }
 
     static let plainText = "text/plain; charset=utf-8"
+    static let json = "Content-Type: application/json"
+    /// The headers on every answer (DESIGN §11).
+    static let alwaysSent = "x-content-type-options: nosniff\r\ncache-control: no-store\r\n"
     static let pong = httpResponse("200 OK", body: pongResponse)
     static let badRequest = httpResponse(
         "400 Bad Request",
@@ -69,7 +73,7 @@ struct HTTPRPCHandlerTests {
         let channel = try makeHTTPChannel()
         defer { channel.tearDown() }
         try channel.send(Self.httpRequest(body: request("ping", id: nil)))
-        #expect(channel.flushedText() == "HTTP/1.1 204 No Content\r\n\r\n")
+        #expect(channel.flushedText() == "HTTP/1.1 204 No Content\r\n\(Self.alwaysSent)\r\n")
         #expect(channel.isActive)
     }
 
@@ -81,7 +85,7 @@ struct HTTPRPCHandlerTests {
         defer { channel.tearDown() }
         let notification = #"{"jsonrpc":"2.0","method":"ping","i$":1}"#
         try channel.send(Self.httpRequest(body: notification) + Self.httpRequest(body: request("ping")))
-        #expect(channel.flushedText() == "HTTP/1.1 204 No Content\r\n\r\n" + Self.pong)
+        #expect(channel.flushedText() == "HTTP/1.1 204 No Content\r\n\(Self.alwaysSent)\r\n" + Self.pong)
         #expect(channel.isActive)
     }
 
@@ -107,7 +111,7 @@ struct HTTPRPCHandlerTests {
         let headers = ["Content-Type: application/json"] + (contentLength.map { ["Content-Length: \($0)"] } ?? [])
         try channel.send(Self.httpRequest(headers: headers))
         let text = channel.flushedText()
-        let prefix = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+        let prefix = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\(Self.alwaysSent)content-length: "
         #expect(text.hasPrefix(prefix))
         let body = text.split(separator: "\r\n\r\n", maxSplits: 1).last.map(String.init) ?? ""
         #expect(isParseError(body))
@@ -126,14 +130,15 @@ struct HTTPRPCHandlerTests {
         defer { channel.tearDown() }
         let text = request("ping")
         let body = Self.chunked([String(text.prefix(10)), String(text.dropFirst(10))])
-        try channel.send(Self.httpRequest(headers: ["Transfer-Encoding: chunked"], body: body, contentLength: false))
+        try channel.send(
+            Self.httpRequest(headers: [Self.json, "Transfer-Encoding: chunked"], body: body, contentLength: false)
+        )
         #expect(channel.flushedText() == Self.pong)
     }
 
     // MARK: Content-Type
 
     static let acceptedContentTypes: [String?] = [
-        nil,
         "application/json",
         "application/json; charset=utf-8",
         "Application/JSON;Charset=UTF-8",
@@ -141,7 +146,7 @@ struct HTTPRPCHandlerTests {
         "application/json ; charset=utf-8",
         "application/json-rpc",
         "application/jsonrequest",
-        "application/x-www-form-urlencoded",
+        "application/json; charset=\"utf-8\"",
     ]
 
     @Test(arguments: acceptedContentTypes)
@@ -153,18 +158,20 @@ struct HTTPRPCHandlerTests {
         #expect(channel.flushedText() == Self.pong)
     }
 
-    @Test(arguments: ["text/plain", "application/xml", "application/jsonx", "text/json", "multipart/form-data"])
-    func otherContentTypesAre415(contentType: String) throws {
+    @Test(arguments: [
+        "text/plain", "application/xml", "application/jsonx", "text/json", "multipart/form-data",
+        "application/x-www-form-urlencoded", "application/json; charset=latin1", "application/json; x=y", nil,
+    ])
+    func otherContentTypesAre415(contentType: String?) throws {
         let recorder = CallRecorder()
         let channel = try makeHTTPChannel(dispatcher: transportDispatcher(recorder: recorder))
         defer { channel.tearDown() }
-        try channel.send(
-            Self.httpRequest(headers: ["Content-Type: \(contentType)"], body: request("record", #"["x"]"#))
-        )
+        let headers = contentType.map { ["Content-Type: \($0)"] } ?? []
+        try channel.send(Self.httpRequest(headers: headers, body: request("record", #"["x"]"#)))
         let expected = Self.httpResponse(
             "415 Unsupported Media Type",
             contentType: Self.plainText,
-            body: "Content-Type must be application/json\n"
+            body: HTTPRequestPolicy.mediaTypeRefusal
         )
         #expect(channel.flushedText() == expected)
         #expect(recorder.recorded == [])
@@ -246,7 +253,10 @@ struct HTTPRPCHandlerTests {
         let text = channel.flushedText()
         #expect(text.hasPrefix("HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\n"))
         #expect(text.hasSuffix("\r\n\r\n"))
-        #expect(text == "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 3\r\n\r\n")
+        #expect(
+            text == "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\n\(Self.alwaysSent)"
+                + "content-length: 3\r\n\r\n"
+        )
         #expect(channel.isActive)
         try channel.send(Self.httpRequest(body: request("ping")))
         #expect(channel.flushedText() == Self.pong)
@@ -288,7 +298,7 @@ struct HTTPRPCHandlerTests {
         let channel = try makeHTTPChannel(dispatcher: transportDispatcher(recorder: recorder))
         defer { channel.tearDown() }
         // Only the head is sent: the answer must not wait for the body.
-        try channel.send(Self.httpRequest(headers: ["Content-Length: \(testLimit + 1)"]))
+        try channel.send(Self.httpRequest(headers: [Self.json, "Content-Length: \(testLimit + 1)"]))
         #expect(channel.flushedText() == Self.tooLarge)
         #expect(!channel.isActive)
     }
@@ -296,7 +306,7 @@ struct HTTPRPCHandlerTests {
     @Test func hugeContentLengthIs413() throws {
         let channel = try makeHTTPChannel()
         defer { channel.tearDown() }
-        try channel.send(Self.httpRequest(headers: ["Content-Length: 9223372036854775807"]))
+        try channel.send(Self.httpRequest(headers: [Self.json, "Content-Length: 9223372036854775807"]))
         #expect(channel.flushedText() == Self.tooLarge)
         #expect(!channel.isActive)
     }
@@ -307,7 +317,9 @@ struct HTTPRPCHandlerTests {
         let channel = try makeHTTPChannel(dispatcher: transportDispatcher(recorder: recorder))
         defer { channel.tearDown() }
         let body = Self.chunked(chunkSizes.map { String(repeating: " ", count: $0) })
-        try channel.send(Self.httpRequest(headers: ["Transfer-Encoding: chunked"], body: body, contentLength: false))
+        try channel.send(
+            Self.httpRequest(headers: [Self.json, "Transfer-Encoding: chunked"], body: body, contentLength: false)
+        )
         #expect(channel.flushedText() == Self.tooLarge)
         #expect(!channel.isActive)
     }

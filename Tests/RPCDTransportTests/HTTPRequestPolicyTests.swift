@@ -1,4 +1,5 @@
 import NIOHTTP1
+import RPCDAccess
 import Testing
 
 @testable import RPCDTransport
@@ -9,6 +10,8 @@ struct HTTPRequestPolicyTests {
         var method: HTTPMethod
         var uri: String
         var headers: [(String, String)] = [("Content-Type", "application/json")]
+        /// Sent besides `headers`; nil sends none.
+        var host: String? = "localhost"
         var authorized = true
         var workerDraining = false
         var metrics: String? = "rpcd_up 1\n"
@@ -22,24 +25,85 @@ struct HTTPRequestPolicyTests {
         allowPOST: true
     )
 
+    static let json = ("Content-Type", "application/json")
+    static let noHost = HTTPRequestPolicy.Decision.refuse(.badRequest, "a Host header is required\n", allowPOST: false)
+    static let misdirected = HTTPRequestPolicy.Decision.refuse(
+        .misdirectedRequest,
+        HTTPRequestPolicy.hostRefusal,
+        allowPOST: false
+    )
+
     static let cases: [Case] = [
-        Case(method: .POST, uri: "/", decision: .call),
-        Case(method: .POST, uri: "/healthz", decision: .call),
-        Case(method: .POST, uri: "/", headers: [], decision: .call),
+        Case(method: .POST, uri: "/", decision: .call(corsOrigin: nil)),
+        Case(method: .POST, uri: "/healthz", decision: .call(corsOrigin: nil)),
         Case(
             method: .POST,
             uri: "/",
             headers: [("Content-Type", "Application/JSON-RPC; charset=utf-8")],
-            decision: .call
+            decision: .call(corsOrigin: nil)
         ),
         Case(
             method: .POST,
             uri: "/",
             headers: [("Content-Type", "text/plain")],
-            decision: .refuse(.unsupportedMediaType, "Content-Type must be application/json\n", allowPOST: false)
+            decision: .refuse(.unsupportedMediaType, HTTPRequestPolicy.mediaTypeRefusal, allowPOST: false)
         ),
-        Case(method: .POST, uri: "/", headers: [("Content-Length", "\(testLimit)")], decision: .call),
-        Case(method: .POST, uri: "/", headers: [("Content-Length", "\(testLimit + 1)")], decision: .tooLarge),
+        Case(
+            method: .POST,
+            uri: "/",
+            headers: [],
+            decision: .refuse(.unsupportedMediaType, HTTPRequestPolicy.mediaTypeRefusal, allowPOST: false)
+        ),
+        // Host first: before the route, the token and the media type; probes skip it.
+        Case(method: .POST, uri: "/", headers: [], host: nil, authorized: false, decision: noHost),
+        Case(method: .GET, uri: "/metrics", host: "evil.example", decision: misdirected),
+        Case(method: .POST, uri: "/", host: "evil.example", decision: misdirected),
+        Case(method: .POST, uri: "/", host: "localhost:7701", decision: .call(corsOrigin: nil)),
+        Case(method: .POST, uri: "/", host: "LOCALHOST:8080", decision: misdirected),
+        Case(method: .POST, uri: "/", host: "[::1]:7701", decision: .call(corsOrigin: nil)),
+        Case(method: .POST, uri: "/", host: "127.0.0.1", decision: .call(corsOrigin: nil)),
+        Case(method: .GET, uri: "/healthz", host: nil, decision: .answer(.ok, "ok\n")),
+        Case(method: .GET, uri: "/readyz", host: "lb.internal", decision: .answer(.ok, "ready\n")),
+        Case(
+            method: .POST,
+            uri: "/",
+            headers: [("Content-Type", "application/json"), ("Host", "localhost")],
+            decision: .refuse(.badRequest, "more than one Host header\n", allowPOST: false)
+        ),
+        // Origin second, before the token.
+        Case(
+            method: .POST,
+            uri: "/",
+            headers: [("Origin", "https://evil.example")],
+            authorized: false,
+            decision: .refuse(.forbidden, "this Origin is not allowed (RPCD_HTTP_ALLOWED_ORIGINS)\n", allowPOST: false)
+        ),
+        Case(
+            method: .POST,
+            uri: "/",
+            headers: [("Content-Type", "application/json"), ("Origin", "HTTPS://App.Example")],
+            decision: .call(corsOrigin: "HTTPS://App.Example")
+        ),
+        Case(
+            method: .OPTIONS,
+            uri: "/",
+            headers: [("Origin", "https://app.example")],
+            authorized: false,
+            decision: .preflight(origin: "https://app.example")
+        ),
+        Case(
+            method: .OPTIONS,
+            uri: "/",
+            headers: [],
+            decision: .refuse(.forbidden, HTTPRequestPolicy.preflightRefusal, allowPOST: false)
+        ),
+        Case(
+            method: .POST,
+            uri: "/",
+            headers: [json, ("Content-Length", "\(testLimit)")],
+            decision: .call(corsOrigin: nil)
+        ),
+        Case(method: .POST, uri: "/", headers: [json, ("Content-Length", "\(testLimit + 1)")], decision: .tooLarge),
         // The token is checked before the media type and the size.
         Case(
             method: .POST,
@@ -64,12 +128,18 @@ struct HTTPRequestPolicyTests {
     func decision(_ testCase: Case) {
         let text = testCase.metrics
         let metricsText: (@Sendable () -> String?)? = text == nil ? nil : { @Sendable in text }
-        let policy = HTTPRequestPolicy(maxRequestBytes: testLimit, metricsText: metricsText)
+        let policy = HTTPRequestPolicy(
+            maxRequestBytes: testLimit,
+            metricsText: metricsText,
+            allowedHosts: .default,
+            listenerPort: 7701,
+            allowedOrigins: OriginPolicy(["https://app.example"])
+        )
         let head = HTTPRequestHead(
             version: .http1_1,
             method: testCase.method,
             uri: testCase.uri,
-            headers: HTTPHeaders(testCase.headers)
+            headers: HTTPHeaders((testCase.host.map { [("Host", $0)] } ?? []) + testCase.headers)
         )
         let decision = policy.decide(
             head,
@@ -81,7 +151,7 @@ struct HTTPRequestPolicyTests {
 
     @Test func metricsNotYetAvailableIs503() {
         let policy = HTTPRequestPolicy(maxRequestBytes: testLimit, metricsText: { nil })
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/metrics")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/metrics", headers: ["Host": "localhost"])
         #expect(
             policy.decide(head, workerDraining: { false }, authorized: { _ in true })
                 == .answer(.serviceUnavailable, "no metrics yet\n")

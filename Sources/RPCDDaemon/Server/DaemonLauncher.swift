@@ -49,6 +49,11 @@ public enum DaemonLauncher {
         for warning in loaded.warnings {
             StandardError.write("rpcd: warning: \(warning)\n")
         }
+        let activated = service.activation?.listeners.map(\.endpoint) ?? []
+        if let problem = loaded.configuration.unauthenticatedExposure(of: activated) {
+            StandardError.write("rpcd: socket-activated listener \(problem)\n")
+            return 2
+        }
         // Exec methods that cannot serve (a name defined twice, an unreadable RPCD_METHODS_DIR) are
         // refused before any worker starts, and by --check-config (DESIGN §10).
         let check = ServingStack.methodsProblem(loaded.configuration, methods: methods)

@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+internal import RPCDAccess
 internal import RPCDBackends
 internal import RPCDConfiguration
 internal import RPCDTransport
@@ -77,7 +78,9 @@ struct ServingStack: Sendable {
             maxConnections: configuration.maxConnections,
             idleTimeout: TimeAmount(configuration.idleTimeout),
             authenticationToken: token,
-            metricsText: { metricsText(dispatcher, external) }
+            metricsText: { metricsText(dispatcher, external) },
+            allowedHosts: HostAllowlist(configuration.httpAllowedHosts),
+            allowedOrigins: OriginPolicy(configuration.httpAllowedOrigins)
         )
         self.external = external
         self.dispatcher = dispatcher

@@ -31,7 +31,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     }
 
     private let dispatcher: Dispatcher
-    private let policy: HTTPRequestPolicy
+    private var policy: HTTPRequestPolicy
     private let limits: TransportLimits
     private let registry: ConnectionRegistry
     private let calls: PendingCallRunner
@@ -40,6 +40,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     /// Set when POSTs need `Authorization: Bearer TOKEN` (`RPCD_AUTH_TOKEN_FILE`, TCP only).
     private var bearer: HTTPBearerAuthentication?
     private var state = RequestState.idle
+    /// The allowed origin of the call being answered, named in its answer (one call at a time).
+    private var corsOrigin: String?
     private var queue = HTTPPipelineQueue()
     /// One call at a time: responses must keep the order of the requests.
     private var lifecycle = ConnectionLifecycle(maxInFlight: 1)
@@ -52,7 +54,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         logger: Logger
     ) {
         self.dispatcher = dispatcher
-        self.policy = HTTPRequestPolicy(maxRequestBytes: limits.maxRequestBytes, metricsText: limits.metricsText)
+        self.policy = HTTPRequestPolicy(limits: limits, localAddress: nil)
         self.limits = limits
         self.registry = registry
         self.calls = calls
@@ -68,6 +70,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         self.requestContext.peer = context.channel.remoteAddress?.description
         self.bearer = HTTPBearerAuthentication(limits: self.limits, channel: context.channel)
+        self.policy = HTTPRequestPolicy(limits: self.limits, localAddress: context.channel.localAddress)
         context.fireChannelActive()
     }
 
@@ -178,8 +181,12 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             authorized: { self.bearer?.admits($0) ?? true }
         )
         switch decision {
-        case .call:
+        case .call(let corsOrigin):
+            self.corsOrigin = corsOrigin
             self.state = .receiving(head, body: nil)
+        case .preflight(let origin):
+            self.state = .discarding
+            self.send(.preflight(origin: origin, answering: head), context: context)
         case .answer(let status, let text):
             self.state = .probe(head, status, text)
         case .refuse(let status, let text, let allowPOST):
@@ -201,10 +208,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         switch outcome {
         case .noReply:
             self.state = .idle
-            self.send(.json(nil, answering: head), context: context)
+            self.send(.json(nil, answering: head, corsOrigin: self.corsOrigin), context: context)
         case .reply(let response):
             self.state = .idle
-            self.send(.json(response, answering: head), context: context)
+            self.send(.json(response, answering: head, corsOrigin: self.corsOrigin), context: context)
         case .pending(let work):
             self.state = .waiting
             self.lifecycle.callStarted()
@@ -223,7 +230,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     private func pendingCallCompleted(_ head: HTTPRequestHead, response: [UInt8]?, context: ChannelHandlerContext) {
         guard self.lifecycle.isAnswering else { return }
         self.state = .idle
-        self.send(.json(response, answering: head), context: context)
+        self.send(.json(response, answering: head, corsOrigin: self.corsOrigin), context: context)
         self.resumeAfterWaiting(context: context)
     }
 

@@ -6,7 +6,9 @@ internal import NIOHTTP1
 ///
 /// NIO's response encoder costs more per request than the JSON-RPC call itself, and every header
 /// sent here is known up front, so the response is written out directly; the answer to nearly
-/// every request (200, JSON, keep-alive, HTTP/1.1) comes from one constant prefix.
+/// every request (200, JSON, keep-alive, HTTP/1.1) comes from one constant prefix. Every answer
+/// carries `X-Content-Type-Options: nosniff` and `Cache-Control: no-store` (DESIGN §11): a
+/// JSON-RPC answer is never a document to render or a page to keep.
 struct HTTPResponse {
     var status: HTTPResponseStatus
     var contentType: String?
@@ -20,15 +22,34 @@ struct HTTPResponse {
     var headOnly = false
     /// Adds `WWW-Authenticate: Bearer` (to a 401).
     var bearerChallenge = false
+    /// The allowed origin of a cross-origin request, echoed in `Access-Control-Allow-Origin`
+    /// (never `*`) with `Vary: Origin`.
+    var corsOrigin: String?
+    /// A CORS preflight's answer: adds the allowed methods and headers.
+    var preflight = false
 
     /// The answer to a JSON-RPC POST: 200 with the response, or 204 when there is none.
-    static func json(_ body: [UInt8]?, answering request: HTTPRequestHead) -> HTTPResponse {
+    static func json(_ body: [UInt8]?, answering request: HTTPRequestHead, corsOrigin: String? = nil) -> HTTPResponse {
         HTTPResponse(
             status: body == nil ? .noContent : .ok,
             contentType: body == nil ? nil : "application/json",
             body: body ?? [],
             version: request.version,
-            keepAlive: request.isKeepAlive
+            keepAlive: request.isKeepAlive,
+            corsOrigin: corsOrigin
+        )
+    }
+
+    /// 204 to a CORS preflight from the allowed `origin`.
+    static func preflight(origin: String, answering request: HTTPRequestHead) -> HTTPResponse {
+        HTTPResponse(
+            status: .noContent,
+            contentType: nil,
+            body: [],
+            version: request.version,
+            keepAlive: request.isKeepAlive,
+            corsOrigin: origin,
+            preflight: true
         )
     }
 
@@ -83,14 +104,20 @@ struct HTTPResponse {
         keepAlive: false
     )
 
+    /// The headers every answer carries (also in the constant prefix above).
+    private static let alwaysSent: StaticString = "x-content-type-options: nosniff\r\ncache-control: no-store\r\n"
+
     /// Appends the status line, headers and body to `buffer`.
     func write(into buffer: inout ByteBuffer) {
         buffer.reserveCapacity(minimumWritableBytes: self.body.count + 128)
         if self.keepAlive, self.status == .ok, self.version.minor == 1, !self.allowPOST, !self.headOnly,
-            self.contentType == "application/json"
+            self.corsOrigin == nil, self.contentType == "application/json"
         {
             // The answer to nearly every request, from one constant prefix.
-            buffer.writeStaticString("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ")
+            buffer.writeStaticString(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-content-type-options: nosniff\r\n"
+            )
+            buffer.writeStaticString("cache-control: no-store\r\ncontent-length: ")
             buffer.writeString(String(self.body.count))
             buffer.writeStaticString("\r\n\r\n")
             buffer.writeBytes(self.body)
@@ -105,6 +132,17 @@ struct HTTPResponse {
             buffer.writeString("content-type: ")
             buffer.writeString(contentType)
             buffer.writeString("\r\n")
+        }
+        buffer.writeStaticString(Self.alwaysSent)
+        if let origin = self.corsOrigin {
+            buffer.writeString("access-control-allow-origin: ")
+            buffer.writeString(origin)
+            buffer.writeString("\r\nvary: Origin\r\n")
+        }
+        if self.preflight {
+            buffer.writeStaticString("access-control-allow-methods: POST\r\n")
+            buffer.writeStaticString("access-control-allow-headers: content-type, authorization\r\n")
+            buffer.writeStaticString("access-control-max-age: 600\r\n")
         }
         if self.status != .noContent {
             buffer.writeString("content-length: ")

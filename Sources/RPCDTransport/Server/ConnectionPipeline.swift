@@ -17,6 +17,9 @@ enum ConnectionPipeline {
         logger: Logger
     ) throws {
         let streamFraming: StreamFraming
+        if framing != .http {
+            try pipeline.addHandler(CrossProtocolGuard(logger: logger))
+        }
         switch framing {
         case .ndjson:
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: limits.maxRequestBytes)))

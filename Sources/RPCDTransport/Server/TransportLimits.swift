@@ -1,6 +1,6 @@
 internal import JSONRPC
 package import NIOCore
-internal import RPCDAccess
+package import RPCDAccess
 
 /// The limits a transport enforces on every connection.
 package struct TransportLimits: Sendable {
@@ -19,6 +19,11 @@ package struct TransportLimits: Sendable {
     /// The text `GET /metrics` answers on HTTP listeners (Prometheus format), nil while there
     /// is none yet (503). Not a limit, but like the token it is per-server HTTP policy.
     package var metricsText: (@Sendable () -> String?)?
+    /// The `Host` names HTTP listeners answer to (`RPCD_HTTP_ALLOWED_HOSTS`); each connection
+    /// adds the address it came in on.
+    package var allowedHosts: HostAllowlist
+    /// The web origins allowed to call HTTP listeners (`RPCD_HTTP_ALLOWED_ORIGINS`).
+    package var allowedOrigins: OriginPolicy
 
     package init(
         maxRequestBytes: Int = 5 * 1024 * 1024,
@@ -26,7 +31,9 @@ package struct TransportLimits: Sendable {
         idleTimeout: TimeAmount = .seconds(300),
         maxInFlightPerConnection: Int = 1024,
         authenticationToken: [UInt8]? = nil,
-        metricsText: (@Sendable () -> String?)? = nil
+        metricsText: (@Sendable () -> String?)? = nil,
+        allowedHosts: HostAllowlist = .default,
+        allowedOrigins: OriginPolicy = .none
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxConnections = maxConnections
@@ -34,6 +41,8 @@ package struct TransportLimits: Sendable {
         self.maxInFlightPerConnection = maxInFlightPerConnection
         self.authenticationToken = authenticationToken
         self.metricsText = metricsText
+        self.allowedHosts = allowedHosts
+        self.allowedOrigins = allowedOrigins
     }
 
     /// The authentication state for a new connection on `channel`, or nil when it needs none.
