@@ -105,7 +105,9 @@ let package = Package(
         // Admin methods and result types (shared by the admin server and rpcd-admin), the admin client.
         .target(
             name: "RPCDAdmin",
-            dependencies: ["JSONRPC", "RPCDSystem", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "JSONRPC", "RPCDAccess", "RPCDSystem", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strictSettings
         ),
 

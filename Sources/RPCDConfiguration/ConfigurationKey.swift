@@ -44,6 +44,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case maxRequests = "RPCD_MAX_REQUESTS"
     /// The bearer-token file for network listeners.
     case authTokenFile = "RPCD_AUTH_TOKEN_FILE"
+    /// The users file (`NAME:SALT$HMAC[:PATTERNS]` lines) for network listeners.
+    case authUsersFile = "RPCD_AUTH_USERS_FILE"
     /// Register the `test.*` methods.
     case testMethods = "RPCD_TEST_METHODS"
     /// The exec methods' directory (DESIGN §10.1); none by default.
@@ -71,7 +73,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
             return .live
         case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
             .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods, .methodsDir, .methodsPassEnv,
-            .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir:
+            .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir,
+            .authUsersFile:
             return .rolling
         }
     }

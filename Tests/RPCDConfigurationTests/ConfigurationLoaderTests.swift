@@ -73,6 +73,7 @@ struct ConfigurationLoaderTests {
                 RPCD_WORKER_TIMEOUT=30s  # default
                 RPCD_MAX_REQUESTS=0  # default
                 RPCD_AUTH_TOKEN_FILE=  # default
+                RPCD_AUTH_USERS_FILE=  # default
                 RPCD_TEST_METHODS=0  # default
                 RPCD_METHODS_DIR=  # default
                 RPCD_METHODS_PASS_ENV=  # default
@@ -94,7 +95,8 @@ struct ConfigurationLoaderTests {
             (.maxBatch, .rolling), (.maxDepth, .rolling), (.maxConnections, .rolling), (.idleTimeout, .rolling),
             (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.stopGrace, .live), (.workerTimeout, .live),
             (.maxRequests, .rolling),
-            (.authTokenFile, .rolling), (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
+            (.authTokenFile, .rolling), (.authUsersFile, .rolling),
+            (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
             (.methodsPassEnv, .rolling), (.methodsMaxOutput, .rolling), (.methodsConcurrency, .rolling),
             (.methodsQueue, .rolling), (.backendsDir, .rolling),
         ]
@@ -370,6 +372,7 @@ struct ConfigurationLoaderTests {
                 "RPCD_WORKER_TIMEOUT": "1m",
                 "RPCD_MAX_REQUESTS": "10000",
                 "RPCD_AUTH_TOKEN_FILE": "/etc/rpcd/token",
+                "RPCD_AUTH_USERS_FILE": "/etc/rpcd/users",
                 "RPCD_TEST_METHODS": "on",
                 "RPCD_METHODS_DIR": "/etc/rpcd/methods.d",
                 "RPCD_METHODS_PASS_ENV": "TZ",
@@ -406,6 +409,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.workerTimeout == .seconds(60))
         #expect(configuration.maxRequests == 10_000)
         #expect(configuration.authTokenFile == "/etc/rpcd/token")
+        #expect(configuration.authUsersFile == "/etc/rpcd/users")
         #expect(configuration.testMethods)
 
         let values = Dictionary(uniqueKeysWithValues: loaded.entries.map { ($0.name, $0.value) })
