@@ -34,7 +34,7 @@ let package = Package(
         // Protocol core: strict JSON, JSON-RPC 2.0 model, dispatcher, method registry. No I/O.
         .target(name: "JSONRPC", swiftSettings: strictSettings),
 
-        // Access policy as pure values: connection authentication, bearer tokens. No I/O.
+        // Access policy as pure values: connection authentication, bearer tokens, users, permissions. No I/O.
         .target(
             name: "RPCDAccess",
             dependencies: ["JSONRPC", .product(name: "Crypto", package: "swift-crypto")],
@@ -105,7 +105,9 @@ let package = Package(
         // Admin methods and result types (shared by the admin server and rpcd-admin), the admin client.
         .target(
             name: "RPCDAdmin",
-            dependencies: ["JSONRPC", "RPCDSystem", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "JSONRPC", "RPCDAccess", "RPCDSystem", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strictSettings
         ),
 

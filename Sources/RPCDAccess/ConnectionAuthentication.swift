@@ -1,14 +1,15 @@
 package import JSONRPC
 internal import Synchronization
 
-/// The authentication state of one connection that must present a token before its calls run
-/// (DESIGN §9, `RPCD_AUTH_TOKEN_FILE` on TCP stream listeners).
+/// The access state of one network connection under an ``AccessPolicy`` (DESIGN §9 and §11):
+/// which credential it presented, what that credential may call, and its failed attempts.
 ///
 /// As the connection's ``CallAdmission`` it refuses every call but `rpc.authenticate` with -32001
-/// until the token has been presented. The transport closes the connection once ``shouldClose``
-/// says so (the third failure).
+/// until a credential has been accepted, and then every call outside the credential's patterns
+/// with -32003 (per call, so per element of a batch). The transport closes a stream connection
+/// once ``shouldClose`` says so (the third failure).
 package final class ConnectionAuthentication: CallAdmission {
-    /// The method that presents the token: `{"token": "..."}`, result `true`.
+    /// The method that presents a credential: `{"token"}` or `{"user", "password"}`, result `true`.
     package static let methodName = "rpc.authenticate"
     /// Failed attempts after which the connection is closed.
     package static let maximumFailures = 3
@@ -16,20 +17,36 @@ package final class ConnectionAuthentication: CallAdmission {
     package static let failureDelay: Duration = .milliseconds(250)
 
     private struct State {
-        var authenticated = false
+        /// What `rpc.authenticate` or the request's `Authorization` accepted last.
+        var presented: AccessPolicy.Grant?
+        /// The transport's own credential (a verified client certificate), for the connection's life.
+        var certificate: AccessPolicy.Grant?
+        /// The credential last handed to the connection's ``RequestContext``, to tell the
+        /// transport's setting of it from ours.
+        var reported: String?
         var failures = 0
+
+        var grant: AccessPolicy.Grant? { self.presented ?? self.certificate }
     }
 
-    private let token: [UInt8]
+    private let policy: AccessPolicy
     private let state = Mutex(State())
 
-    /// Creates the state for a connection that must present `token`.
-    package init(token: [UInt8]) {
-        self.token = token
+    /// Creates the state for a new connection under `policy`.
+    package init(policy: AccessPolicy) {
+        self.policy = policy
     }
 
-    /// Whether the connection has presented the token.
-    package var isAuthenticated: Bool { self.state.withLock { $0.authenticated } }
+    /// Creates the state for a connection that must present `token` (and has no users).
+    package convenience init(token: [UInt8]) {
+        self.init(policy: AccessPolicy(token: token, users: nil)!)
+    }
+
+    /// Whether the connection has an accepted credential.
+    package var isAuthenticated: Bool { self.state.withLock { $0.grant != nil } }
+
+    /// The accepted credential's name, nil before one.
+    package var credential: String? { self.state.withLock { $0.grant?.credential } }
 
     /// The failed attempts so far.
     package var failures: Int { self.state.withLock { $0.failures } }
@@ -37,41 +54,74 @@ package final class ConnectionAuthentication: CallAdmission {
     /// Whether the connection has failed too often and must be closed after this answer.
     package var shouldClose: Bool { self.failures >= Self.maximumFailures }
 
-    /// Checks a presented token in constant time (the comparison does not stop at the first
-    /// differing byte, so its duration does not reveal how much of a guess was right).
-    /// - Returns: whether it matched; the connection is authenticated from then on.
+    /// Presents the bearer token (compared in constant time).
+    /// - Returns: whether it matched; the connection is authenticated as `token` from then on.
     package func attempt(_ presented: String) -> Bool {
-        let matches = Self.constantTimeEqual(Array(presented.utf8), self.token)
-        self.state.withLock { state in
-            if matches {
-                state.authenticated = true
-            } else {
-                state.failures += 1
-            }
-        }
-        return matches
+        self.record(self.policy.grant(token: presented))
     }
 
-    /// -32001 for every method but ``methodName`` until the connection is authenticated.
+    /// Presents a user's password (its HMAC compared in constant time). An unknown user fails
+    /// as a wrong password does.
+    /// - Returns: whether it matched; the connection is authenticated as `user` from then on.
+    package func attempt(user: String, password: String) -> Bool {
+        self.record(self.policy.grant(user: user, password: password))
+    }
+
+    /// Counts a request that presented no credential (HTTP without `Authorization`).
+    /// - Returns: whether the connection is authenticated by its transport (a client certificate)
+    ///   and so needs none.
+    package func attemptWithoutCredential() -> Bool {
+        self.state.withLock { state in
+            state.presented = nil
+            guard state.certificate != nil else {
+                state.failures += 1
+                return false
+            }
+            return true
+        }
+    }
+
+    /// The credential the connection's calls run under, taking `transportCredential` (what the
+    /// transport set in ``RequestContext/credential``, e.g. a client certificate's CN) as
+    /// authenticated when it is not the name this object reported last.
+    package func credential(adopting transportCredential: String?) -> String? {
+        self.state.withLock { state in
+            if let name = transportCredential, name != state.reported {
+                state.certificate = self.policy.grant(certificate: name)
+            }
+            state.reported = state.grant?.credential
+            return state.reported
+        }
+    }
+
+    private func record(_ grant: AccessPolicy.Grant?) -> Bool {
+        self.state.withLock { state in
+            // A failed attempt forgets an earlier one: what is presented last counts.
+            state.presented = grant
+            if grant == nil { state.failures += 1 }
+        }
+        return grant != nil
+    }
+
+    /// -32001 for every method but ``methodName`` until the connection is authenticated; then
+    /// -32003 for a method outside the credential's patterns (`rpc.discover` is always open: it
+    /// lists only what may be called).
     package func refusal(of method: String) -> JSONRPCError? {
-        guard method != Self.methodName, !self.isAuthenticated else { return nil }
-        return Self.authenticationRequired
+        guard method != Self.methodName else { return nil }
+        guard let grant = self.state.withLock({ $0.grant }) else {
+            return Self.authenticationRequired
+        }
+        guard method != "rpc.discover", !grant.permissions.allows(method) else { return nil }
+        return JSONRPCError(
+            code: JSONRPCErrorCode.permissionDenied,
+            message: "Permission denied",
+            data: .string("\(grant.credential) may not call \(method)")
+        )
     }
 
     private static let authenticationRequired = JSONRPCError(
         code: JSONRPCErrorCode.unauthorized,
         message: "Unauthorized",
-        data: .string("call \(ConnectionAuthentication.methodName) with the token first")
+        data: .string("call \(ConnectionAuthentication.methodName) first")
     )
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        let length = max(a.count, b.count)
-        for index in 0..<length {
-            let x = index < a.count ? a[index] : 0
-            let y = index < b.count ? b[index] : 0
-            difference |= x ^ y
-        }
-        return difference == 0
-    }
 }

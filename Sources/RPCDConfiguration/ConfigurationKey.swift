@@ -50,6 +50,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case httpAllowedHosts = "RPCD_HTTP_ALLOWED_HOSTS"
     /// The web origins allowed to call HTTP listeners from a browser.
     case httpAllowedOrigins = "RPCD_HTTP_ALLOWED_ORIGINS"
+    /// The users file (`NAME:SALT$HMAC[:PATTERNS]` lines) for network listeners.
+    case authUsersFile = "RPCD_AUTH_USERS_FILE"
     /// Register the `test.*` methods.
     case testMethods = "RPCD_TEST_METHODS"
     /// The exec methods' directory (DESIGN §10.1); none by default.
@@ -78,7 +80,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
         case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
             .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .allowUnauthenticated, .httpAllowedHosts,
             .httpAllowedOrigins, .testMethods, .methodsDir, .methodsPassEnv,
-            .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir:
+            .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir,
+            .authUsersFile:
             return .rolling
         }
     }

@@ -149,6 +149,19 @@ struct ConfigurationResolver {
             },
             { $0 ?? "" }
         )
+        let authUsersFile = try self.resolve(
+            .authUsersFile,
+            default: nil,
+            { text throws(ValueProblem) -> String? in
+                guard let path = try Self.optionalPath(text, currentDirectory: directory) else { return nil }
+                // As the token file: unreadable is caught here, the lines are read by the server.
+                if let reason = host.unreadableReason(path) {
+                    throw ValueProblem("cannot read the users file \(path): \(reason)")
+                }
+                return path
+            },
+            { $0 ?? "" }
+        )
         let testMethods = try self.resolve(
             .testMethods,
             default: false,
@@ -181,6 +194,7 @@ struct ConfigurationResolver {
             workerTimeout: workerTimeout,
             maxRequests: maxRequests,
             authTokenFile: authTokenFile,
+            authUsersFile: authUsersFile,
             testMethods: testMethods,
             methods: methods,
             backendsDirectory: backends.directory,

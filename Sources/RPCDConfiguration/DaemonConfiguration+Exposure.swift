@@ -1,8 +1,9 @@
 extension DaemonConfiguration {
     /// Whether a credential is configured that network clients must present. Each credential
-    /// source (`RPCD_AUTH_TOKEN_FILE`; users and client certificates as they come) is one term.
+    /// source (`RPCD_AUTH_TOKEN_FILE`, `RPCD_AUTH_USERS_FILE`; client certificates as they come)
+    /// is one term.
     package var hasCredential: Bool {
-        self.authTokenFile != nil
+        self.authTokenFile != nil || self.authUsersFile != nil
     }
 
     /// Why serving on `endpoints` is refused: the first one reachable from other hosts while no
@@ -16,7 +17,7 @@ extension DaemonConfiguration {
             return nil
         }
         return "\(endpoint) is reachable from other hosts but no credential is configured "
-            + "(RPCD_AUTH_TOKEN_FILE); set one, listen on loopback, or set RPCD_ALLOW_UNAUTHENTICATED=1 "
+            + "(RPCD_AUTH_TOKEN_FILE or RPCD_AUTH_USERS_FILE); set one, listen on loopback, or set RPCD_ALLOW_UNAUTHENTICATED=1 "
             + "to serve it without authentication"
     }
 }

@@ -51,6 +51,9 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var maxRequests: Int
     /// `RPCD_AUTH_TOKEN_FILE`: the bearer-token file for network listeners, or `nil` for no auth.
     package var authTokenFile: String?
+    /// `RPCD_AUTH_USERS_FILE`: the users file for network listeners (names, HMAC-hashed secrets,
+    /// method patterns), or `nil` for none.
+    package var authUsersFile: String? = nil
     /// `RPCD_ALLOW_UNAUTHENTICATED`: serve listeners reachable from other hosts without a credential.
     package var allowUnauthenticated = false
     /// `RPCD_HTTP_ALLOWED_HOSTS`: the `Host` names HTTP listeners answer to (`NAME[:PORT]`, `*`),

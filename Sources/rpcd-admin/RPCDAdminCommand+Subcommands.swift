@@ -1,6 +1,7 @@
 import ArgumentParser
 import JSONRPC
 import RPCDAdmin
+import RPCDSystem
 
 extension RPCDAdminCommand {
     struct Status: ParsableCommand {
@@ -212,6 +213,37 @@ extension RPCDAdminCommand {
                     endpoint = try AdminCommand.endpoint(url)
                 }
                 return .call(method: self.method, params: params, endpoint: endpoint)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
+    struct AddUser: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-user",
+            abstract: "Print a new RPCD_AUTH_USERS_FILE line and its random secret (nothing is sent to rpcd).",
+            discussion: """
+                Prints NAME:SALT$HMAC[:PATTERNS] on the first line and "secret: SECRET" on the second. \
+                Append the line to the users file and reload; the client presents NAME and SECRET \
+                (HTTP Basic, or rpc.authenticate {"user", "password"}).
+                """
+        )
+
+        @Argument(help: "The user's name.")
+        var name: String
+
+        @Option(
+            help: ArgumentHelp(
+                "Comma-separated method names or prefix.* patterns; default every method.",
+                valueName: "patterns"
+            )
+        )
+        var methods: String?
+
+        func run() throws {
+            do throws(AdminUsageError) {
+                StandardOutput.write(try RPCDAdmin.AddUser(name: self.name, methods: self.methods).output())
             } catch {
                 throw ValidationError(error.message)
             }

@@ -20,7 +20,7 @@ struct RPCDAdminCommand: ParsableCommand {
         subcommands: [
             Status.self, Workers.self, Reload.self, Stop.self, Drain.self, Undrain.self, Scale.self, LogLevel.self,
             Stats.self,
-            Backends.self, Config.self, ReopenLogs.self, Call.self,
+            Backends.self, Config.self, ReopenLogs.self, Call.self, AddUser.self,
         ]
     )
 

@@ -39,7 +39,7 @@ import Testing
         let single = Self.respond(dispatcher, #"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#, context)
         #expect(
             single
-                == #"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized","data":"call rpc.authenticate with the token first"},"id":1}"#
+                == #"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized","data":"call rpc.authenticate first"},"id":1}"#
         )
         // A notification gets nothing, and does not run.
         #expect(Self.respond(dispatcher, #"{"jsonrpc":"2.0","method":"sum","params":[1]}"#, context) == nil)
@@ -85,6 +85,6 @@ import Testing
         ("abc", "abc", true), ("abc", "abd", false), ("abc", "ab", false), ("", "", true), ("a", "", false),
     ])
     func constantTimeComparison(a: String, b: String, equal: Bool) {
-        #expect(ConnectionAuthentication.constantTimeEqual(Array(a.utf8), Array(b.utf8)) == equal)
+        #expect(AccessPolicy.constantTimeEqual(Array(a.utf8), Array(b.utf8)) == equal)
     }
 }

@@ -76,6 +76,7 @@ struct ConfigurationLoaderTests {
                 RPCD_WORKER_TIMEOUT=30s  # default
                 RPCD_MAX_REQUESTS=0  # default
                 RPCD_AUTH_TOKEN_FILE=  # default
+                RPCD_AUTH_USERS_FILE=  # default
                 RPCD_ALLOW_UNAUTHENTICATED=0  # default
                 RPCD_HTTP_ALLOWED_HOSTS=localhost,127.0.0.1,[::1]  # default
                 RPCD_HTTP_ALLOWED_ORIGINS=  # default
@@ -100,8 +101,9 @@ struct ConfigurationLoaderTests {
             (.maxBatch, .rolling), (.maxDepth, .rolling), (.maxConnections, .rolling), (.idleTimeout, .rolling),
             (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.stopGrace, .live), (.workerTimeout, .live),
             (.maxRequests, .rolling),
-            (.authTokenFile, .rolling), (.allowUnauthenticated, .rolling), (.httpAllowedHosts, .rolling),
-            (.httpAllowedOrigins, .rolling), (.testMethods, .rolling), (.config, .restart), (.methodsDir, .rolling),
+            (.authTokenFile, .rolling), (.authUsersFile, .rolling), (.allowUnauthenticated, .rolling),
+            (.httpAllowedHosts, .rolling), (.httpAllowedOrigins, .rolling), (.testMethods, .rolling),
+            (.config, .restart), (.methodsDir, .rolling),
             (.methodsPassEnv, .rolling), (.methodsMaxOutput, .rolling), (.methodsConcurrency, .rolling),
             (.methodsQueue, .rolling), (.backendsDir, .rolling),
         ]
@@ -377,6 +379,7 @@ struct ConfigurationLoaderTests {
                 "RPCD_WORKER_TIMEOUT": "1m",
                 "RPCD_MAX_REQUESTS": "10000",
                 "RPCD_AUTH_TOKEN_FILE": "/etc/rpcd/token",
+                "RPCD_AUTH_USERS_FILE": "/etc/rpcd/users",
                 "RPCD_ALLOW_UNAUTHENTICATED": "1",
                 "RPCD_HTTP_ALLOWED_HOSTS": "rpcd",
                 "RPCD_HTTP_ALLOWED_ORIGINS": "https://app.example",
@@ -416,6 +419,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.workerTimeout == .seconds(60))
         #expect(configuration.maxRequests == 10_000)
         #expect(configuration.authTokenFile == "/etc/rpcd/token")
+        #expect(configuration.authUsersFile == "/etc/rpcd/users")
         #expect(configuration.testMethods)
 
         let values = Dictionary(uniqueKeysWithValues: loaded.entries.map { ($0.name, $0.value) })

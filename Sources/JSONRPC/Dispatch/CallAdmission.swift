@@ -8,6 +8,7 @@ public protocol CallAdmission: AnyObject, Sendable {
     ///
     /// Asked on the dispatching thread for every call of a message, before the method is looked up: a
     /// refused call is answered with the error (a notification is not answered) and counted as a failed
-    /// call, whether `method` exists or not.
+    /// call, whether `method` exists or not. `rpc.discover` also asks it for every method it lists, and
+    /// leaves out the refused ones.
     func refusal(of method: String) -> JSONRPCError?
 }

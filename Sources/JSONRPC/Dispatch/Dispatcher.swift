@@ -53,10 +53,12 @@ public final class Dispatcher: Sendable {
         }
         let router = registry.router
         if providesDiscover {
-            handlers["rpc.discover"] = .sync { params, _ in
+            handlers["rpc.discover"] = .sync { params, context in
                 guard params.isEmpty else { throw JSONRPCError.invalidParams("rpc.discover takes no params") }
-                guard let router else { return document }
-                return OpenRPCDocument.appending(router.discoveredMethods, to: document)
+                let full = router.map { OpenRPCDocument.appending($0.discoveredMethods, to: document) } ?? document
+                // A caller under a policy sees only the methods it may call.
+                guard let admission = context.admission else { return full }
+                return OpenRPCDocument.filtering(full) { admission.refusal(of: $0) == nil }
             }
         }
         self.handlers = handlers

@@ -33,6 +33,20 @@ enum OpenRPCDocument {
         return .object(object)
     }
 
+    /// `document` with only the methods whose name `isListed`.
+    static func filtering(_ document: JSONValue, isListed: (String) -> Bool) -> JSONValue {
+        guard case .object(var object) = document, case .array(let listed)? = object["methods"] else { return document }
+        object["methods"] = .array(
+            listed.filter { method in
+                guard case .object(let members) = method, case .string(let name)? = members["name"] else {
+                    return false
+                }
+                return isListed(name)
+            }
+        )
+        return .object(object)
+    }
+
     static func method(named name: String, _ description: MethodDescription) -> JSONValue {
         var members: [(String, JSONValue)] = [("name", .string(name))]
         if !description.summary.isEmpty {

@@ -66,6 +66,7 @@ public enum DaemonLauncher {
         }
         if checkOnly {
             StandardOutput.write(loaded.checkConfigReport())
+            StandardOutput.write(AuthenticationMethod.usersSummary(loaded.configuration))
             return 0
         }
 

@@ -21,7 +21,7 @@ struct ServingStack: Sendable {
     /// - Parameters:
     ///   - methods: the embedding program's own methods, registered beside the built-in ones.
     ///   - metricsText: the `GET /metrics` text, nil while there is none yet.
-    /// - Throws: `AuthenticationTokenError` when a configured token file cannot be read: rpcd
+    /// - Throws: `AuthenticationTokenError` when a configured token or users file cannot be read: rpcd
     ///   never serves without the authentication it was told to require; `ExecDirectoryError` or
     ///   `MethodNameClash` for exec methods that cannot serve.
     static func make(
@@ -33,7 +33,7 @@ struct ServingStack: Sendable {
         metricsText: @escaping @Sendable (Dispatcher, ExternalMethods) -> String?
     ) async throws -> ServingStack {
         // Read first: a missing token file must not start (and then stop) any backend.
-        let token = try configuration.authTokenFile.map(AuthenticationMethod.readToken)
+        let access = try AuthenticationMethod.policy(configuration)
         var registry = Self.builtins(configuration, logger: logger, methods: methods)
         let external = try ExternalMethods(configuration: configuration, group: group, logger: logger)
         do {
@@ -46,7 +46,7 @@ struct ServingStack: Sendable {
             configuration: configuration,
             registry: registry,
             external: external,
-            token: token,
+            access: access,
             listeners: listeners,
             group: group,
             logger: logger,
@@ -58,7 +58,7 @@ struct ServingStack: Sendable {
         configuration: DaemonConfiguration,
         registry: MethodRegistry,
         external: ExternalMethods,
-        token: [UInt8]?,
+        access: AccessPolicy?,
         listeners: [ListeningSocket],
         group: any EventLoopGroup,
         logger: Logger,
@@ -77,7 +77,7 @@ struct ServingStack: Sendable {
             maxRequestBytes: configuration.maxRequestBytes,
             maxConnections: configuration.maxConnections,
             idleTimeout: TimeAmount(configuration.idleTimeout),
-            authenticationToken: token,
+            access: access,
             metricsText: { metricsText(dispatcher, external) },
             allowedHosts: HostAllowlist(configuration.httpAllowedHosts),
             allowedOrigins: OriginPolicy(configuration.httpAllowedOrigins)
@@ -99,6 +99,8 @@ struct ServingStack: Sendable {
         _ configuration: DaemonConfiguration,
         methods: (inout MethodRegistry) -> Void
     ) -> (problem: (any Error)?, warnings: [String]) {
+        // A bad users-file line refuses the start and a reload, as a bad exec method does.
+        do { _ = try AuthenticationMethod.readUsers(configuration) } catch { return (error, []) }
         let registry = Self.builtins(configuration, logger: Logger(label: "rpcd"), methods: methods)
         return ExternalMethods.problem(configuration, registered: registry.methodNames)
     }

@@ -2,11 +2,12 @@ internal import JSONRPC
 internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
+internal import RPCDAccess
 
 /// Serves JSON-RPC over HTTP/1.1 POST, plus the `/healthz` and `/readyz` probes and `/metrics`.
 ///
 /// It sits right after NIO's `HTTPRequestDecoder` and wires the pieces: `HTTPRequestPolicy`
-/// decides what a request head gets, `HTTPBearerAuthentication` checks tokens, each response is
+/// decides what a request head gets, `HTTPAuthentication` checks credentials, each response is
 /// one `HTTPResponse` buffer, and the `ConnectionLifecycle` decides about reading, flushing and
 /// closing. Pipelined requests are answered strictly in order: while an async call runs (or a
 /// refusal waits out its delay), later request parts wait in an `HTTPPipelineQueue` and reading
@@ -37,8 +38,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     private let calls: PendingCallRunner
     private let logger: Logger
     private var requestContext: RequestContext
-    /// Set when POSTs need `Authorization: Bearer TOKEN` (`RPCD_AUTH_TOKEN_FILE`, TCP only).
-    private var bearer: HTTPBearerAuthentication?
+    /// Set when POSTs need a credential (`RPCD_AUTH_TOKEN_FILE`, `RPCD_AUTH_USERS_FILE`, TCP only).
+    private var bearer: HTTPAuthentication?
     private var state = RequestState.idle
     /// The allowed origin of the call being answered, named in its answer (one call at a time).
     private var corsOrigin: String?
@@ -69,7 +70,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.requestContext.peer = context.channel.remoteAddress?.description
-        self.bearer = HTTPBearerAuthentication(limits: self.limits, channel: context.channel)
+        self.bearer = HTTPAuthentication(limits: self.limits, channel: context.channel)
+        self.requestContext.authentication = self.bearer?.authentication
         self.policy = HTTPRequestPolicy(limits: self.limits, localAddress: context.channel.localAddress)
         context.fireChannelActive()
     }
@@ -178,7 +180,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         let decision = self.policy.decide(
             head,
             workerDraining: { self.registry.isDraining },
-            authorized: { self.bearer?.admits($0) ?? true }
+            authorized: { self.bearer?.admits($0, context: &self.requestContext) ?? true }
         )
         switch decision {
         case .call(let corsOrigin):
@@ -243,11 +245,11 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             "authentication failed",
             metadata: [
                 "peer": "\(self.requestContext.peer ?? "?")", "transport": "http",
-                "reason": "\(HTTPBearerAuthentication.failureReason(head))",
+                "reason": "\(HTTPAuthentication.failureReason(head))",
             ]
         )
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: HTTPBearerAuthentication.failureDelay) {
+        context.eventLoop.scheduleTask(in: HTTPAuthentication.failureDelay) {
             let (handler, context) = bound.value
             guard handler.lifecycle.isAnswering else { return }
             handler.state = .idle

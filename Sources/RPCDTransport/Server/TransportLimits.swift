@@ -12,10 +12,11 @@ package struct TransportLimits: Sendable {
     package var idleTimeout: TimeAmount
     /// Async calls one stream connection may have running before reading from it pauses.
     package var maxInFlightPerConnection: Int
-    /// The bearer token TCP connections must present (`RPCD_AUTH_TOKEN_FILE`): HTTP in an
-    /// `Authorization` header, stream connections through `rpc.authenticate`. Unix sockets,
-    /// guarded by file permissions, need none. `nil`: no authentication.
-    package var authenticationToken: [UInt8]?
+    /// The credentials TCP connections must present (`RPCD_AUTH_TOKEN_FILE`,
+    /// `RPCD_AUTH_USERS_FILE`) and what each may call: HTTP in an `Authorization` header,
+    /// stream connections through `rpc.authenticate`. Unix sockets, guarded by file
+    /// permissions, need none. `nil`: no authentication.
+    package var access: AccessPolicy?
     /// The text `GET /metrics` answers on HTTP listeners (Prometheus format), nil while there
     /// is none yet (503). Not a limit, but like the token it is per-server HTTP policy.
     package var metricsText: (@Sendable () -> String?)?
@@ -30,7 +31,7 @@ package struct TransportLimits: Sendable {
         maxConnections: Int = 4096,
         idleTimeout: TimeAmount = .seconds(300),
         maxInFlightPerConnection: Int = 1024,
-        authenticationToken: [UInt8]? = nil,
+        access: AccessPolicy? = nil,
         metricsText: (@Sendable () -> String?)? = nil,
         allowedHosts: HostAllowlist = .default,
         allowedOrigins: OriginPolicy = .none
@@ -39,7 +40,7 @@ package struct TransportLimits: Sendable {
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.maxInFlightPerConnection = maxInFlightPerConnection
-        self.authenticationToken = authenticationToken
+        self.access = access
         self.metricsText = metricsText
         self.allowedHosts = allowedHosts
         self.allowedOrigins = allowedOrigins
@@ -47,12 +48,12 @@ package struct TransportLimits: Sendable {
 
     /// The authentication state for a new connection on `channel`, or nil when it needs none.
     func authentication(for channel: any Channel) -> ConnectionAuthentication? {
-        guard let token = self.authenticationToken else {
+        guard let access = self.access else {
             return nil
         }
         if case .unixDomainSocket = channel.localAddress {
             return nil
         }
-        return ConnectionAuthentication(token: token)
+        return ConnectionAuthentication(policy: access)
     }
 }

@@ -73,6 +73,7 @@ final class StreamRPCHandler: ChannelDuplexHandler {
         // After an oversized message the stream is being closed; nothing after it may run.
         guard self.lifecycle.isAnswering else { return }
         let frame = Self.unwrapInboundIn(data)
+        self.requestContext.refreshCredential()
         let outcome =
             BlankMessage.outcome(of: frame, delimitedBy: self.framing.delimiter)
             ?? frame.withUnsafeReadableBytes { self.dispatcher.dispatch($0, context: self.requestContext) }
