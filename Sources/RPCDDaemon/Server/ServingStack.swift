@@ -15,6 +15,8 @@ struct ServingStack: Sendable {
     let server: RPCServer
     /// The exec methods and backend pools; `shutdown()` them after the server has drained.
     let external: ExternalMethods
+    /// The access log (`RPCD_ACCESS_LOG`), nil when off; `stop()` it after the backends have shut down.
+    let accessLog: AccessLogObserver?
 
     /// Builds the stack and starts its backends; nothing accepts until `server.bind()`.
     /// - Parameters:
@@ -33,18 +35,21 @@ struct ServingStack: Sendable {
     ) async throws -> ServingStack {
         // Read first: a missing token file must not start (and then stop) any backend.
         let token = try configuration.authTokenFile.map(AuthenticationMethod.readToken)
+        let accessLog = try AccessLogObserver.open(configuration.accessLog, format: configuration.logFormat, on: group)
         var registry = Self.builtins(configuration, logger: logger, methods: methods)
         let external = try ExternalMethods(configuration: configuration, group: group, logger: logger)
         do {
             try await external.start(into: &registry)
         } catch {
             await external.shutdown()
+            accessLog?.stop()
             throw error
         }
         return ServingStack(
             configuration: configuration,
             registry: registry,
             external: external,
+            accessLog: accessLog,
             token: token,
             listeners: listeners,
             group: group,
@@ -57,6 +62,7 @@ struct ServingStack: Sendable {
         configuration: DaemonConfiguration,
         registry: MethodRegistry,
         external: ExternalMethods,
+        accessLog: AccessLogObserver?,
         token: [UInt8]?,
         listeners: [ListeningSocket],
         group: any EventLoopGroup,
@@ -70,7 +76,8 @@ struct ServingStack: Sendable {
                 maxDepth: configuration.maxDepth,
                 requestTimeout: configuration.requestTimeout
             ),
-            serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
+            serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current),
+            observer: accessLog
         )
         let limits = TransportLimits(
             maxRequestBytes: configuration.maxRequestBytes,
@@ -80,6 +87,7 @@ struct ServingStack: Sendable {
             metricsText: { metricsText(dispatcher, external) }
         )
         self.external = external
+        self.accessLog = accessLog
         self.dispatcher = dispatcher
         self.server = RPCServer(
             listeners: listeners,
