@@ -90,6 +90,7 @@ let package = Package(
                 "JSONRPC",
                 "RPCDSupervisor",
                 "RPCDConfiguration",
+                "RPCDLogging",
                 "RPCDAccess",
                 "RPCDSystem",
                 .product(name: "NIOCore", package: "swift-nio"),

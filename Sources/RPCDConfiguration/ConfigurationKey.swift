@@ -20,6 +20,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case logTarget = "RPCD_LOG_TARGET"
     /// Text or JSON log lines.
     case logFormat = "RPCD_LOG_FORMAT"
+    /// The access log: off, on (to the log target) or file:PATH.
+    case accessLog = "RPCD_ACCESS_LOG"
     /// The pidfile (`--pidfile`).
     case pidfile = "RPCD_PIDFILE"
     /// The largest request message or HTTP body.
@@ -77,7 +79,7 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
             return .restart
         case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .stopGrace, .workerTimeout:
             return .live
-        case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
+        case .listen, .workers, .threads, .accessLog, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
             .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .allowUnauthenticated, .httpAllowedHosts,
             .httpAllowedOrigins, .testMethods, .methodsDir, .methodsPassEnv,
             .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir,

@@ -113,6 +113,12 @@ struct ConfigurationResolver {
             },
             \.rawValue
         )
+        let accessLog = try self.resolve(
+            .accessLog,
+            default: AccessLogSetting.off,
+            { text throws(ValueProblem) in try AccessLogSetting.parse(text, currentDirectory: directory, host: host) },
+            \.description
+        )
         let pidfile = try self.resolve(
             .pidfile,
             default: DaemonConfiguration.defaultPidfile(daemon: daemon, environment: environment, host: host),
@@ -182,6 +188,7 @@ struct ConfigurationResolver {
             logLevel: logLevel,
             logTarget: logTarget,
             logFormat: logFormat,
+            accessLog: accessLog,
             pidfile: pidfile,
             maxRequestBytes: maxRequestBytes,
             maxBatch: maxBatch,

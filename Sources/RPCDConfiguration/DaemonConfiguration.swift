@@ -26,6 +26,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var logTarget: LogTarget
     /// `RPCD_LOG_FORMAT`: text or JSON lines (stderr and file targets).
     package var logFormat: LogFormat
+    /// `RPCD_ACCESS_LOG`: one line per call, nowhere (`off`), to the log target or to a file.
+    package var accessLog: AccessLogSetting = .off
     /// `RPCD_PIDFILE`: the pidfile, or `nil` for none.
     package var pidfile: String?
     /// `RPCD_MAX_REQUEST_BYTES`: the largest request message or HTTP body, inclusive.

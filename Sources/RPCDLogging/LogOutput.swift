@@ -49,10 +49,15 @@ package enum LogOutput {
         self.current.withLock { $0 }
     }
 
-    /// Reopens the log file (`USR1`, `rpcd-admin reopen-logs`); nothing to do for other targets.
-    /// - Throws: `LogOutputError` when the file cannot be opened; logging continues to the old one.
+    /// Reopens the log file and the access log file (`USR1`, `rpcd-admin reopen-logs`); nothing to do
+    /// for other targets.
+    /// - Throws: `LogOutputError` when a file cannot be opened; logging continues to the old one.
     package static func reopen() throws(LogOutputError) {
+        // Both are tried: a log file that cannot be reopened must not keep the access log on the old one.
+        var accessFailure: LogOutputError?
+        do { try AccessLog.reopenCurrent() } catch { accessFailure = error }
         try self.sink?.reopen()
+        if let accessFailure { throw accessFailure }
     }
 
     /// Applies a reloaded `RPCD_LOG_TARGET` and `RPCD_LOG_FORMAT` to the running process.

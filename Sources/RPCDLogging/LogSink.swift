@@ -137,6 +137,13 @@ package final class LogSink: Sendable {
         }
     }
 
+    /// Writes one access log record (`RPCD_ACCESS_LOG=on`) to where records go, in this sink's format.
+    package func write(access record: AccessLogRecord) {
+        self.state.withLock { state in
+            state.destination.write(access: record, worker: self.worker, format: state.format)
+        }
+    }
+
     /// Where records go now, after `auto` was resolved: `journald`, `stderr`, `syslog` or `file`.
     package var destinationName: String {
         self.state.withLock { $0.destination.name }

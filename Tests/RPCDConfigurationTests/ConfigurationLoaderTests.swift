@@ -64,6 +64,7 @@ struct ConfigurationLoaderTests {
                 RPCD_LOG_LEVEL=info  # default
                 RPCD_LOG_TARGET=auto  # default
                 RPCD_LOG_FORMAT=text  # default
+                RPCD_ACCESS_LOG=off  # default
                 RPCD_PIDFILE=  # default
                 RPCD_MAX_REQUEST_BYTES=5MiB  # default
                 RPCD_MAX_BATCH=1000  # default
@@ -292,6 +293,17 @@ struct ConfigurationLoaderTests {
         BadValue(key: "RPCD_LOG_TARGET", value: "console", message: "RPCD_LOG_TARGET='console': expected auto"),
         BadValue(key: "RPCD_LOG_FORMAT", value: "xml", message: "RPCD_LOG_FORMAT='xml': expected text or json"),
         BadValue(
+            key: "RPCD_ACCESS_LOG",
+            value: "sometimes",
+            message: "RPCD_ACCESS_LOG='sometimes': expected off, on or file:PATH"
+        ),
+        BadValue(
+            key: "RPCD_ACCESS_LOG",
+            value: "file:/nonexistent-rpcd-dir/access.log",
+            message: "RPCD_ACCESS_LOG='file:/nonexistent-rpcd-dir/access.log': the access log's directory "
+                + "/nonexistent-rpcd-dir does not exist"
+        ),
+        BadValue(
             key: "RPCD_LISTEN",
             value: "127.0.0.1:7700",
             message: "RPCD_LISTEN='127.0.0.1:7700': invalid endpoint '127.0.0.1:7700': "
@@ -367,6 +379,7 @@ struct ConfigurationLoaderTests {
                 "RPCD_LOG_LEVEL": "WARNING",
                 "RPCD_LOG_TARGET": "file:logs/rpcd.log",
                 "RPCD_LOG_FORMAT": "json",
+                "RPCD_ACCESS_LOG": "ON",
                 "RPCD_PIDFILE": "run/rpcd.pid",
                 "RPCD_MAX_REQUEST_BYTES": "64KiB",
                 "RPCD_MAX_BATCH": "10",
@@ -407,6 +420,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.logLevel == .warning)
         #expect(configuration.logTarget == .file(path: "/srv/app/logs/rpcd.log"))
         #expect(configuration.logFormat == .json)
+        #expect(configuration.accessLog.description == "on")
         #expect(configuration.pidfile == "/srv/app/run/rpcd.pid")
         #expect(configuration.maxRequestBytes == 65_536)
         #expect(configuration.maxBatch == 10)

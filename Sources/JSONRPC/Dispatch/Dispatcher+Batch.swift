@@ -3,6 +3,7 @@ extension Dispatcher {
     struct AsyncCall: Sendable {
         var slot: Int
         var method: String
+        var byteCount: Int
         var body: @Sendable (Params, RequestContext) async throws -> JSONValue
         var params: Params
         var id: [UInt8]?
@@ -41,23 +42,26 @@ extension Dispatcher {
 
         for (slot, call) in calls.enumerated() {
             let outcome: Result<JSONValue, JSONRPCError>
+            var started: ContinuousClock.Instant?
             if let error = call.error {
                 outcome = .failure(error)
             } else {
                 switch resolved[slot] {
                 case .sync(let body):
-                    let started = ContinuousClock.now
+                    let now = ContinuousClock.now
+                    started = now
                     do {
                         outcome = .success(try body(call.params, context))
                     } catch {
                         outcome = .failure(Self.rpcError(from: error))
                     }
-                    self.statistics.record(call.method, failed: outcome.isFailure, since: started)
+                    self.statistics.record(call.method, failed: outcome.isFailure, since: now)
                 case .async(let body):
                     asyncCalls.append(
                         AsyncCall(
                             slot: slot,
                             method: call.method,
+                            byteCount: call.byteCount,
                             body: body,
                             params: call.params,
                             id: Self.ownedID(call.id, message: message)
@@ -74,15 +78,22 @@ extension Dispatcher {
             // Invalid requests are answered even without an id; valid notifications never are.
             if call.error == nil && call.isNotification {
                 if hasAsync { responses.append(nil) }
+                self.observe(call.method, outcome, since: started, call.byteCount, 0, context)
                 continue
             }
+            let responseBytes: Int
             if hasAsync {
-                responses.append(Self.response(outcome, id: call.id, message: message))
+                let response = Self.response(outcome, id: call.id, message: message)
+                responseBytes = response.count
+                responses.append(response)
             } else {
                 if wroteAny { writer.bytes.append(UInt8(ascii: ",")) }
                 wroteAny = true
+                let before = writer.bytes.count
                 JSONWriter.withIDBytes(call.id, in: message) { writer.writeResponse(outcome, id: $0) }
+                responseBytes = writer.bytes.count - before
             }
+            self.observe(call.method, outcome, since: started, call.byteCount, responseBytes, context)
         }
 
         guard hasAsync else {
@@ -92,6 +103,7 @@ extension Dispatcher {
         }
         let counters = self.counters
         let statistics = self.statistics
+        let observer = self.observer
         let timeout = limits.requestTimeout
         return .pending { [responses, asyncCalls] in
             var responses = responses
@@ -110,12 +122,18 @@ extension Dispatcher {
                         )
                         counters.record(outcome)
                         statistics.record(call.method, failed: outcome.isFailure, since: started)
-                        guard let id = call.id else { return (call.slot, nil) }
-                        return id.withUnsafeBytes { id in
-                            var writer = JSONWriter()
-                            writer.writeResponse(outcome, id: id)
-                            return (call.slot, writer.bytes)
-                        }
+                        let response = call.id.map { Self.response(outcome, ownedID: $0) }
+                        observer?.callCompleted(
+                            ObservedCall(
+                                call.method,
+                                outcome,
+                                since: started,
+                                requestBytes: call.byteCount,
+                                responseBytes: response?.count ?? 0
+                            ),
+                            context: callContext
+                        )
+                        return (call.slot, response)
                     }
                 }
                 for await (slot, response) in group {

@@ -15,12 +15,16 @@ extension Dispatcher {
     {
         if let error = call.error {
             self.counters.recordError()
-            return .reply(Self.response(.failure(error), id: call.id, message: message))
+            let response = Self.response(.failure(error), id: call.id, message: message)
+            self.observe(call.method, .failure(error), since: nil, message.count, response.count, context)
+            return .reply(response)
         }
         guard let handler = self.handler(for: call.method, context: context) else {
             self.counters.recordError()
-            if call.isNotification { return .noReply }
-            return .reply(Self.response(.failure(.methodNotFound(call.method)), id: call.id, message: message))
+            let outcome = Result<JSONValue, JSONRPCError>.failure(.methodNotFound(call.method))
+            let response = call.isNotification ? nil : Self.response(outcome, id: call.id, message: message)
+            self.observe(call.method, outcome, since: nil, message.count, response?.count ?? 0, context)
+            return response.map(DispatchOutcome.reply) ?? .noReply
         }
         switch handler {
         case .sync(let body):
@@ -33,8 +37,9 @@ extension Dispatcher {
             }
             self.counters.record(outcome)
             self.statistics.record(call.method, failed: outcome.isFailure, since: started)
-            if call.isNotification { return .noReply }
-            return .reply(Self.response(outcome, id: call.id, message: message))
+            let response = call.isNotification ? nil : Self.response(outcome, id: call.id, message: message)
+            self.observe(call.method, outcome, since: started, message.count, response?.count ?? 0, context)
+            return response.map(DispatchOutcome.reply) ?? .noReply
         case .routed(let body):
             return self.deferred(call, body, message: message, context: context)
         case .async(let body):
@@ -44,6 +49,7 @@ extension Dispatcher {
             let counters = self.counters
             let statistics = self.statistics
             let method = call.method
+            let (observer, requestBytes) = (self.observer, message.count)
             var callContext = context
             callContext.requestID = id.map { String(decoding: $0, as: UTF8.self) }
             let context = callContext
@@ -52,12 +58,18 @@ extension Dispatcher {
                 let outcome = await Self.run(body, params: params, context: context, timeout: timeout)
                 counters.record(outcome)
                 statistics.record(method, failed: outcome.isFailure, since: started)
-                guard let id else { return nil }
-                return id.withUnsafeBytes { id in
-                    var writer = JSONWriter()
-                    writer.writeResponse(outcome, id: id)
-                    return writer.bytes
-                }
+                let response = id.map { Self.response(outcome, ownedID: $0) }
+                observer?.callCompleted(
+                    ObservedCall(
+                        method,
+                        outcome,
+                        since: started,
+                        requestBytes: requestBytes,
+                        responseBytes: response?.count ?? 0
+                    ),
+                    context: context
+                )
+                return response
             }
         }
     }
@@ -72,6 +84,7 @@ extension Dispatcher {
         let id = Self.ownedID(call.id, message: message)
         let params = call.params
         let (counters, statistics, method) = (self.counters, self.statistics, call.method)
+        let (observer, requestBytes) = (self.observer, message.count)
         var callContext = context
         callContext.requestID = id.map { String(decoding: $0, as: UTF8.self) }
         let context = callContext
@@ -80,14 +93,18 @@ extension Dispatcher {
             body(params, context) { outcome in
                 counters.record(outcome)
                 statistics.record(method, failed: outcome.isFailure, since: started)
-                guard let id else { return complete(nil) }
-                complete(
-                    id.withUnsafeBytes { id in
-                        var writer = JSONWriter()
-                        writer.writeResponse(outcome, id: id)
-                        return writer.bytes
-                    }
+                let response = id.map { Self.response(outcome, ownedID: $0) }
+                observer?.callCompleted(
+                    ObservedCall(
+                        method,
+                        outcome,
+                        since: started,
+                        requestBytes: requestBytes,
+                        responseBytes: response?.count ?? 0
+                    ),
+                    context: context
                 )
+                complete(response)
             }
         }
     }
@@ -101,6 +118,32 @@ extension Dispatcher {
         var writer = JSONWriter()
         JSONWriter.withIDBytes(id, in: message) { writer.writeResponse(outcome, id: $0) }
         return writer.bytes
+    }
+
+    /// Serializes the answer to one call whose id bytes were copied out of the message.
+    static func response(_ outcome: Result<JSONValue, JSONRPCError>, ownedID: [UInt8]) -> [UInt8] {
+        ownedID.withUnsafeBytes { id in
+            var writer = JSONWriter()
+            writer.writeResponse(outcome, id: id)
+            return writer.bytes
+        }
+    }
+
+    /// Tells the observer, if there is one, of a call answered on the dispatching thread.
+    @inline(__always)
+    func observe(
+        _ method: String,
+        _ outcome: Result<JSONValue, JSONRPCError>,
+        since started: ContinuousClock.Instant?,
+        _ requestBytes: Int,
+        _ responseBytes: Int,
+        _ context: RequestContext
+    ) {
+        guard let observer = self.observer else { return }
+        observer.callCompleted(
+            ObservedCall(method, outcome, since: started, requestBytes: requestBytes, responseBytes: responseBytes),
+            context: context
+        )
     }
 
     /// A copy of the id's bytes that outlives the message, or `nil` for a notification.

@@ -22,7 +22,10 @@ extension Dispatcher {
             guard calls.count < limits.maxBatch else {
                 throw scanner.failure(.batchLimitExceeded, "batch too large", at: scanner.index)
             }
-            calls.append(try scanner.scanCall(depth: 2))
+            let start = scanner.index
+            var call = try scanner.scanCall(depth: 2)
+            call.byteCount = scanner.index - start
+            calls.append(call)
             scanner.skipWhitespace()
             guard !scanner.atEnd else { throw scanner.unexpected(at: scanner.index, expecting: "',' or ']'") }
             let next = scanner.byte(scanner.index)

@@ -26,13 +26,22 @@ public final class Dispatcher: Sendable {
     /// The OpenRPC document `rpc.discover` returns.
     public let discoveryDocument: JSONValue
 
+    /// Told of every answered call (the access log); nil: nothing is measured for it.
+    let observer: (any CallObserver)?
+
     /// Creates a dispatcher serving the methods of `registry`.
     ///
     /// - Parameters:
     ///   - registry: The methods; later changes to the registry value do not affect the dispatcher.
     ///   - limits: Batch, depth and timeout limits.
     ///   - serverInfo: The `info` of the `rpc.discover` document.
-    public init(registry: MethodRegistry, limits: DispatchLimits = .init(), serverInfo: ServerInfo = .init()) {
+    ///   - observer: Told of every answered call, e.g. an access log.
+    public init(
+        registry: MethodRegistry,
+        limits: DispatchLimits = .init(),
+        serverInfo: ServerInfo = .init(),
+        observer: (any CallObserver)? = nil
+    ) {
         var methods = registry.methods
         let providesDiscover = !registry.contains("rpc.discover")
         if providesDiscover {
@@ -65,6 +74,7 @@ public final class Dispatcher: Sendable {
         self.router = router
         self.limits = limits
         self.discoveryDocument = document
+        self.observer = observer
     }
 
     // MARK: Dispatch
@@ -82,7 +92,7 @@ public final class Dispatcher: Sendable {
     public func dispatch(_ message: UnsafeRawBufferPointer, context: RequestContext) -> DispatchOutcome {
         guard !message.isEmpty else {
             self.counters.recordError()
-            return .reply(Self.errorResponse(.parseError("empty message")))
+            return self.unreadable(.parseError("empty message"), message: message, context: context)
         }
         var scanner = JSONScanner(message, maxDepth: limits.maxDepth)
         scanner.skipWhitespace()
@@ -92,7 +102,7 @@ public final class Dispatcher: Sendable {
                 let calls = try readBatch(&scanner)
                 guard !calls.isEmpty else {
                     self.counters.recordError()
-                    return .reply(Self.errorResponse(.invalidRequest("empty batch")))
+                    return self.unreadable(.invalidRequest("empty batch"), message: message, context: context)
                 }
                 return executeBatch(calls, message: message, context: context)
             }
@@ -101,8 +111,28 @@ public final class Dispatcher: Sendable {
             return execute(call, message: message, context: context)
         } catch {
             self.counters.recordError()
-            return .reply(Self.errorResponse(classify(error, message: message)))
+            return self.unreadable(classify(error, message: message), message: message, context: context)
         }
+    }
+
+    /// Answers a message that holds no call to run (unparseable, an empty batch), telling the observer.
+    private func unreadable(
+        _ error: JSONRPCError,
+        message: UnsafeRawBufferPointer,
+        context: RequestContext
+    ) -> DispatchOutcome {
+        let response = Self.errorResponse(error)
+        self.observer?.callCompleted(
+            ObservedCall(
+                method: "",
+                errorCode: error.code,
+                duration: .zero,
+                requestBytes: message.count,
+                responseBytes: response.count
+            ),
+            context: context
+        )
+        return .reply(response)
     }
 
     /// Parses and executes one message held in an array; see the `UnsafeRawBufferPointer` variant.

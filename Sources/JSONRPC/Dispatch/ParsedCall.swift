@@ -15,6 +15,8 @@ struct ParsedCall {
     var params: Params
     /// Set when the request is invalid; it is then answered with this error whatever its id.
     var error: JSONRPCError?
+    /// The bytes of this call's JSON value within a batch (for the observer); 0 for a single call.
+    var byteCount = 0
 
     var isNotification: Bool {
         if case .absent = id { return true }

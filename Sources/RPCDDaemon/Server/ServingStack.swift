@@ -16,6 +16,8 @@ struct ServingStack: Sendable {
     let server: RPCServer
     /// The exec methods and backend pools; `shutdown()` them after the server has drained.
     let external: ExternalMethods
+    /// The access log (`RPCD_ACCESS_LOG`), nil when off; `stop()` it after the backends have shut down.
+    let accessLog: AccessLogObserver?
 
     /// Builds the stack and starts its backends; nothing accepts until `server.bind()`.
     /// - Parameters:
@@ -34,12 +36,14 @@ struct ServingStack: Sendable {
     ) async throws -> ServingStack {
         // Read first: a missing token file must not start (and then stop) any backend.
         let access = try AuthenticationMethod.policy(configuration)
+        let accessLog = try AccessLogObserver.open(configuration.accessLog, format: configuration.logFormat, on: group)
         var registry = Self.builtins(configuration, logger: logger, methods: methods)
         let external = try ExternalMethods(configuration: configuration, group: group, logger: logger)
         do {
             try await external.start(into: &registry)
         } catch {
             await external.shutdown()
+            accessLog?.stop()
             throw error
         }
         return ServingStack(
@@ -47,6 +51,7 @@ struct ServingStack: Sendable {
             registry: registry,
             external: external,
             access: access,
+            accessLog: accessLog,
             listeners: listeners,
             group: group,
             logger: logger,
@@ -59,6 +64,7 @@ struct ServingStack: Sendable {
         registry: MethodRegistry,
         external: ExternalMethods,
         access: AccessPolicy?,
+        accessLog: AccessLogObserver?,
         listeners: [ListeningSocket],
         group: any EventLoopGroup,
         logger: Logger,
@@ -71,7 +77,8 @@ struct ServingStack: Sendable {
                 maxDepth: configuration.maxDepth,
                 requestTimeout: configuration.requestTimeout
             ),
-            serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current)
+            serverInfo: ServerInfo(title: "rpcd", version: RPCDVersion.current),
+            observer: accessLog
         )
         let limits = TransportLimits(
             maxRequestBytes: configuration.maxRequestBytes,
@@ -83,6 +90,7 @@ struct ServingStack: Sendable {
             allowedOrigins: OriginPolicy(configuration.httpAllowedOrigins)
         )
         self.external = external
+        self.accessLog = accessLog
         self.dispatcher = dispatcher
         self.server = RPCServer(
             listeners: listeners,

@@ -153,6 +153,7 @@ struct SingleProcess: Sendable {
         }
         // The clients' calls are answered or timed out: the backends finish theirs and stop.
         await stack.external.shutdown()
+        stack.accessLog?.stop()
         logger.info("stopped")
         return 0
     }

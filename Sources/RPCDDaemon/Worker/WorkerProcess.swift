@@ -167,6 +167,7 @@ struct WorkerProcess: Sendable {
         }
         // The clients' calls are answered or timed out: the backends finish theirs and stop.
         await stack.external.shutdown()
+        stack.accessLog?.stop()
         heartbeat.stop()
         // Last totals for the master's statistics.
         heartbeat.sendFinal()
