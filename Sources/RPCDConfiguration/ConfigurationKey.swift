@@ -44,6 +44,12 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case maxRequests = "RPCD_MAX_REQUESTS"
     /// The bearer-token file for network listeners.
     case authTokenFile = "RPCD_AUTH_TOKEN_FILE"
+    /// The PEM certificate (and chain) of `tls://` and `https://` listeners.
+    case tlsCertFile = "RPCD_TLS_CERT_FILE"
+    /// The PEM private key of `RPCD_TLS_CERT_FILE`.
+    case tlsKeyFile = "RPCD_TLS_KEY_FILE"
+    /// PEM CA certificates for mutual TLS: clients must present a certificate they signed.
+    case tlsClientCAFile = "RPCD_TLS_CLIENT_CA_FILE"
     /// Register the `test.*` methods.
     case testMethods = "RPCD_TEST_METHODS"
     /// The exec methods' directory (DESIGN §10.1); none by default.
@@ -70,7 +76,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
         case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .stopGrace, .workerTimeout:
             return .live
         case .listen, .workers, .threads, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
-            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .testMethods, .methodsDir, .methodsPassEnv,
+            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .tlsCertFile, .tlsKeyFile, .tlsClientCAFile,
+            .testMethods, .methodsDir, .methodsPassEnv,
             .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir:
             return .rolling
         }

@@ -149,6 +149,7 @@ struct ConfigurationResolver {
             },
             { $0 ?? "" }
         )
+        let tls = try self.resolveTLS(listen: listen, currentDirectory: directory)
         let testMethods = try self.resolve(
             .testMethods,
             default: false,
@@ -181,6 +182,7 @@ struct ConfigurationResolver {
             workerTimeout: workerTimeout,
             maxRequests: maxRequests,
             authTokenFile: authTokenFile,
+            tls: tls,
             testMethods: testMethods,
             methods: methods,
             backendsDirectory: backends.directory,

@@ -51,6 +51,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var maxRequests: Int
     /// `RPCD_AUTH_TOKEN_FILE`: the bearer-token file for network listeners, or `nil` for no auth.
     package var authTokenFile: String?
+    /// `RPCD_TLS_*`: the certificate, key and client CA files of TLS listeners.
+    package var tls = TLSSettings()
     /// `RPCD_TEST_METHODS`: register the `test.*` methods.
     package var testMethods: Bool
     /// `RPCD_METHODS_*`: the exec methods (DESIGN §10.1).

@@ -73,6 +73,9 @@ struct ConfigurationLoaderTests {
                 RPCD_WORKER_TIMEOUT=30s  # default
                 RPCD_MAX_REQUESTS=0  # default
                 RPCD_AUTH_TOKEN_FILE=  # default
+                RPCD_TLS_CERT_FILE=  # default
+                RPCD_TLS_KEY_FILE=  # default
+                RPCD_TLS_CLIENT_CA_FILE=  # default
                 RPCD_TEST_METHODS=0  # default
                 RPCD_METHODS_DIR=  # default
                 RPCD_METHODS_PASS_ENV=  # default
@@ -286,7 +289,7 @@ struct ConfigurationLoaderTests {
             key: "RPCD_LISTEN",
             value: "127.0.0.1:7700",
             message: "RPCD_LISTEN='127.0.0.1:7700': invalid endpoint '127.0.0.1:7700': "
-                + "expected tcp://HOST:PORT, unix:/PATH or http://HOST:PORT"
+                + "expected tcp://HOST:PORT, unix:/PATH, http://HOST:PORT, tls://HOST:PORT or https://HOST:PORT"
         ),
         BadValue(key: "RPCD_LISTEN", value: "", message: "RPCD_LISTEN='': no endpoint given"),
         BadValue(
@@ -370,6 +373,9 @@ struct ConfigurationLoaderTests {
                 "RPCD_WORKER_TIMEOUT": "1m",
                 "RPCD_MAX_REQUESTS": "10000",
                 "RPCD_AUTH_TOKEN_FILE": "/etc/rpcd/token",
+                "RPCD_TLS_CERT_FILE": "",
+                "RPCD_TLS_KEY_FILE": "",
+                "RPCD_TLS_CLIENT_CA_FILE": "",
                 "RPCD_TEST_METHODS": "on",
                 "RPCD_METHODS_DIR": "/etc/rpcd/methods.d",
                 "RPCD_METHODS_PASS_ENV": "TZ",

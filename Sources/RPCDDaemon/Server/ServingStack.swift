@@ -33,6 +33,7 @@ struct ServingStack: Sendable {
     ) async throws -> ServingStack {
         // Read first: a missing token file must not start (and then stop) any backend.
         let token = try configuration.authTokenFile.map(AuthenticationMethod.readToken)
+        let tls = configuration.tls.isConfigured ? try TLSServerContext(settings: configuration.tls) : nil
         var registry = Self.builtins(configuration, logger: logger, methods: methods)
         let external = try ExternalMethods(configuration: configuration, group: group, logger: logger)
         do {
@@ -46,6 +47,7 @@ struct ServingStack: Sendable {
             registry: registry,
             external: external,
             token: token,
+            tls: tls,
             listeners: listeners,
             group: group,
             logger: logger,
@@ -58,6 +60,7 @@ struct ServingStack: Sendable {
         registry: MethodRegistry,
         external: ExternalMethods,
         token: [UInt8]?,
+        tls: TLSServerContext?,
         listeners: [ListeningSocket],
         group: any EventLoopGroup,
         logger: Logger,
@@ -77,7 +80,8 @@ struct ServingStack: Sendable {
             maxConnections: configuration.maxConnections,
             idleTimeout: TimeAmount(configuration.idleTimeout),
             authenticationToken: token,
-            metricsText: { metricsText(dispatcher, external) }
+            metricsText: { metricsText(dispatcher, external) },
+            tls: tls
         )
         self.external = external
         self.dispatcher = dispatcher
@@ -90,12 +94,13 @@ struct ServingStack: Sendable {
         )
     }
 
-    /// Why exec methods and backends cannot serve beside the built-ins: checked before workers
+    /// Why the TLS files, exec methods or backends cannot serve beside the built-ins: checked before workers
     /// start, by `--check-config`, and before a reload. Blocking: backends may be asked their methods.
     static func methodsProblem(
         _ configuration: DaemonConfiguration,
         methods: (inout MethodRegistry) -> Void
     ) -> (problem: (any Error)?, warnings: [String]) {
+        if let problem = TLSServerContext.problem(configuration.tls) { return (problem, []) }
         let registry = Self.builtins(configuration, logger: Logger(label: "rpcd"), methods: methods)
         return ExternalMethods.problem(configuration, registered: registry.methodNames)
     }

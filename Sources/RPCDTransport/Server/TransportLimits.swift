@@ -19,6 +19,8 @@ package struct TransportLimits: Sendable {
     /// The text `GET /metrics` answers on HTTP listeners (Prometheus format), nil while there
     /// is none yet (503). Not a limit, but like the token it is per-server HTTP policy.
     package var metricsText: (@Sendable () -> String?)?
+    /// The certificate `tls://` and `https://` listeners serve (`RPCD_TLS_*`), nil without TLS.
+    package var tls: TLSServerContext?
 
     package init(
         maxRequestBytes: Int = 5 * 1024 * 1024,
@@ -26,7 +28,8 @@ package struct TransportLimits: Sendable {
         idleTimeout: TimeAmount = .seconds(300),
         maxInFlightPerConnection: Int = 1024,
         authenticationToken: [UInt8]? = nil,
-        metricsText: (@Sendable () -> String?)? = nil
+        metricsText: (@Sendable () -> String?)? = nil,
+        tls: TLSServerContext? = nil
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxConnections = maxConnections
@@ -34,6 +37,7 @@ package struct TransportLimits: Sendable {
         self.maxInFlightPerConnection = maxInFlightPerConnection
         self.authenticationToken = authenticationToken
         self.metricsText = metricsText
+        self.tls = tls
     }
 
     /// The authentication state for a new connection on `channel`, or nil when it needs none.
