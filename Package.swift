@@ -106,7 +106,14 @@ let package = Package(
         // Admin methods and result types (shared by the admin server and rpcd-admin), the admin client.
         .target(
             name: "RPCDAdmin",
-            dependencies: ["JSONRPC", "RPCDSystem", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "JSONRPC",
+                "RPCDSystem",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings
         ),
 
