@@ -84,7 +84,8 @@ package struct AdminInvocation: Sendable {
             } else {
                 target = try self.firstNDJSONListener(client)
             }
-            switch try RPCCallClient(endpoint: target, timeout: self.timeout, tls: self.tls).call(method: method, params: params) {
+            let caller = RPCCallClient(endpoint: target, timeout: self.timeout, tls: self.tls)
+            switch try caller.call(method: method, params: params) {
             case .result(let result):
                 return result.jsonText + "\n"
             case .error(let error):
