@@ -258,4 +258,35 @@ import Testing
             #expect(result.stderr.contains(expected), "\(what): \(result)")
         }
     }
+
+    @Test func aSocketActivatedHTTPSSocketServesTLS() throws {
+        let directory = try TemporaryDirectory(prefix: "rpcd-tls")
+        let certificates = try TestCertificates(directory)
+        let port = try PortProbe.unusedPortBelowEphemeralRange()
+        var variables = RPCDProcess.defaultEnvironment(directory: directory)
+        variables["RPCD_WORKERS"] = "0"
+        variables["RPCD_TLS_CERT_FILE"] = certificates.path("server.pem")
+        variables["RPCD_TLS_KEY_FILE"] = certificates.path("server.key")
+        variables["RPCD_ADMIN_SOCKET"] = directory.file("admin.sock")
+        var arguments = ["--listen", "127.0.0.1:\(port)", "--fdname=https-public"]
+        // systemd-socket-activate passes its child only the variables named with -E.
+        for name in variables.keys.sorted() {
+            arguments += ["-E", name]
+        }
+        arguments.append(try ProductsDirectory.rpcd())
+        let daemon = try RPCDProcess(
+            environment: variables,
+            arguments: arguments,
+            executable: "/usr/bin/systemd-socket-activate"
+        )
+        defer { daemon.kill() }
+        try Poll.until("bind of port \(port) by systemd-socket-activate") {
+            PortProbe.bindFailure(port: port) != nil
+        }
+        // The first connection starts rpcd, which then answers it over TLS.
+        let first = try Self.curl(certificates, port: port, Self.sum, ["--max-time", "15"])
+        #expect(first.stdout == Self.three, "\(first)")
+        let listeners = try daemon.waitUntilReady()
+        #expect(listeners.all.map(\.role) == ["https"], "\(listeners)")
+    }
 }
