@@ -181,6 +181,11 @@ import Testing
         load.start()
         defer { _ = load.stop() }
         try load.waitUntilEveryClient(answered: 10)
+        // Single-process mode keeps a connection open across the reload (workers drain theirs).
+        let open = mode == .singleProcess ? try OpenTLSConnection(certificates, port: port, directory) : nil
+        defer { open?.close() }
+        try open?.post(Self.sum, expecting: Self.three)
+
         // A new certificate, same CA, another serial: new connections get it.
         try certificates.issue("server", commonName: "localhost", by: "ca", serial: 0x1002, server: true)
         var mark = daemon.logLines.count
@@ -192,6 +197,8 @@ import Testing
             try certificates.servedSerial(port: port) == "serial=1002"
         }
         #expect(try Self.curl(certificates, port: port, Self.sum).stdout == Self.three)
+        // The connection opened before the reload still works, on the certificate it began with.
+        try open?.post(JSONRPCMessages.request("sum", params: "[2,3]"), expecting: JSONRPCMessages.result("5"))
 
         // A key that does not belong to the certificate: refused, the old pair keeps serving.
         try certificates.issue("stray", commonName: "localhost", by: "ca", serial: 0x1003, server: true)
@@ -288,5 +295,43 @@ import Testing
         #expect(first.stdout == Self.three, "\(first)")
         let listeners = try daemon.waitUntilReady()
         #expect(listeners.all.map(\.role) == ["https"], "\(listeners)")
+    }
+}
+/// A keep-alive HTTPS connection held open by `openssl s_client`, fed through a FIFO.
+private final class OpenTLSConnection {
+    private let pid: Int32
+    private let input: Int32
+    private let output: String
+
+    init(_ certificates: TestCertificates, port: Int, _ directory: TemporaryDirectory) throws {
+        let fifo = directory.file("open.fifo")
+        self.output = directory.file("open.out")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        // Read-write, so that neither side's open waits for the other (Linux FIFO semantics).
+        self.input = open(fifo, O_RDWR | O_CLOEXEC)
+        try #require(self.input >= 0)
+        let script =
+            "openssl s_client -quiet -connect 127.0.0.1:\(port) -CAfile '\(certificates.path("ca.pem"))'"
+            + " >'\(self.output)' 2>/dev/null <'\(fifo)' & echo $!"
+        let started = try RunCommand(executable: "/bin/sh", arguments: ["-c", script]).run()
+        self.pid = try #require(Int32(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// Sends one POST on the connection and waits for `expected` in its output.
+    func post(_ body: String, expecting expected: String) throws {
+        let request =
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let bytes = Array(request.utf8)
+        try #require(write(self.input, bytes, bytes.count) == bytes.count)
+        try Poll.until("'\(expected)' on the open connection") {
+            let text = (try? String(contentsOfFile: self.output, encoding: .utf8)) ?? ""
+            return text.contains(expected)
+        }
+    }
+
+    func close() {
+        Glibc.close(self.input)
+        Glibc.kill(self.pid, SIGTERM)
     }
 }
