@@ -28,7 +28,8 @@ package enum ExecEnvironment {
         variables["RPCD_REQUEST_ID"] = requestID
         variables["RPCD_DEADLINE_MS"] = deadlineMilliseconds.map { String($0) }
         let unix = context.peerCredentials != nil || context.peer?.hasPrefix("[UDS]") == true
-        variables["RPCD_TRANSPORT"] = context.transport == "http" ? "http" : (unix ? "unix" : "tcp")
+        let named = ["http", "https", "tls"].contains(context.transport)
+        variables["RPCD_TRANSPORT"] = named ? context.transport : (unix ? "unix" : "tcp")
         variables["RPCD_PEER"] = unix ? "unix" : context.peer.map(Self.hostAndPort)
         variables["RPCD_PEER_UID"] = context.peerCredentials.map { String($0.uid) }
         variables["RPCD_CREDENTIAL"] = context.credential

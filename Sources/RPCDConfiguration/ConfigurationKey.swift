@@ -46,14 +46,20 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case maxRequests = "RPCD_MAX_REQUESTS"
     /// The bearer-token file for network listeners.
     case authTokenFile = "RPCD_AUTH_TOKEN_FILE"
+    /// The users file (`NAME:SALT$HMAC[:PATTERNS]` lines) for network listeners.
+    case authUsersFile = "RPCD_AUTH_USERS_FILE"
     /// Serve TCP and HTTP listeners reachable from other hosts without a credential.
     case allowUnauthenticated = "RPCD_ALLOW_UNAUTHENTICATED"
     /// The `Host` names HTTP listeners answer to.
     case httpAllowedHosts = "RPCD_HTTP_ALLOWED_HOSTS"
     /// The web origins allowed to call HTTP listeners from a browser.
     case httpAllowedOrigins = "RPCD_HTTP_ALLOWED_ORIGINS"
-    /// The users file (`NAME:SALT$HMAC[:PATTERNS]` lines) for network listeners.
-    case authUsersFile = "RPCD_AUTH_USERS_FILE"
+    /// The PEM certificate (and chain) of `tls://` and `https://` listeners.
+    case tlsCertFile = "RPCD_TLS_CERT_FILE"
+    /// The PEM private key of `RPCD_TLS_CERT_FILE`.
+    case tlsKeyFile = "RPCD_TLS_KEY_FILE"
+    /// PEM CA certificates for mutual TLS: clients must present a certificate they signed.
+    case tlsClientCAFile = "RPCD_TLS_CLIENT_CA_FILE"
     /// Register the `test.*` methods.
     case testMethods = "RPCD_TEST_METHODS"
     /// The exec methods' directory (DESIGN §10.1); none by default.
@@ -80,10 +86,10 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
         case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .stopGrace, .workerTimeout:
             return .live
         case .listen, .workers, .threads, .accessLog, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
-            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .allowUnauthenticated, .httpAllowedHosts,
-            .httpAllowedOrigins, .testMethods, .methodsDir, .methodsPassEnv,
-            .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir,
-            .authUsersFile:
+            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .authUsersFile, .allowUnauthenticated,
+            .httpAllowedHosts, .httpAllowedOrigins, .tlsCertFile, .tlsKeyFile, .tlsClientCAFile,
+            .testMethods, .methodsDir, .methodsPassEnv,
+            .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir:
             return .rolling
         }
     }

@@ -168,6 +168,7 @@ struct ConfigurationResolver {
             },
             { $0 ?? "" }
         )
+        let tls = try self.resolveTLS(listen: listen, currentDirectory: directory)
         let testMethods = try self.resolve(
             .testMethods,
             default: false,
@@ -202,6 +203,7 @@ struct ConfigurationResolver {
             maxRequests: maxRequests,
             authTokenFile: authTokenFile,
             authUsersFile: authUsersFile,
+            tls: tls,
             testMethods: testMethods,
             methods: methods,
             backendsDirectory: backends.directory,

@@ -63,6 +63,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var httpAllowedHosts = ["localhost", "127.0.0.1", "[::1]"]
     /// `RPCD_HTTP_ALLOWED_ORIGINS`: the origins (`SCHEME://HOST[:PORT]`, lower case) browsers may call from.
     package var httpAllowedOrigins: [String] = []
+    /// `RPCD_TLS_*`: the certificate, key and client CA files of TLS listeners.
+    package var tls = TLSSettings()
     /// `RPCD_TEST_METHODS`: register the `test.*` methods.
     package var testMethods: Bool
     /// `RPCD_METHODS_*`: the exec methods (DESIGN §10.1).

@@ -2,10 +2,12 @@ extension ListenEndpoint {
     /// The longest unix socket path: `sun_path` holds 108 bytes including the terminating NUL.
     package static let maximumUnixPathBytes = 107
 
-    static let expectedForms = "expected tcp://HOST:PORT, unix:/PATH or http://HOST:PORT"
+    static let expectedForms =
+        "expected tcp://HOST:PORT, unix:/PATH, http://HOST:PORT, tls://HOST:PORT or https://HOST:PORT"
 
     /// Parses one endpoint.
-    /// - Parameter text: e.g. `tcp://127.0.0.1:7700`, `unix:/run/rpcd/rpc.sock?mode=0660`, `http://[::1]:0`.
+    /// - Parameter text: e.g. `tcp://127.0.0.1:7700`, `unix:/run/rpcd/rpc.sock?mode=0660`, `http://[::1]:0`,
+    ///   `https://127.0.0.1:7443`.
     /// - Throws: `ListenEndpointError` whose message quotes the text and says what was expected.
     package static func parse(_ text: String) throws(ListenEndpointError) -> ListenEndpoint {
         func fail(_ problem: String, _ code: ListenEndpointError.Code = .invalidSyntax) -> ListenEndpointError {
@@ -46,19 +48,20 @@ extension ListenEndpoint {
 
         let framing: Framing
         let authority: Substring
-        if lowered.hasPrefix("tcp://") {
+        let tls = lowered.hasPrefix("tls://") || lowered.hasPrefix("https://")
+        if lowered.hasPrefix("tcp://") || lowered.hasPrefix("tls://") {
             authority = body.dropFirst("tcp://".count)
             framing = try Self.streamFraming(options.removeValue(forKey: "framing"), fail: fail)
             try Self.rejectUnknownOptions(options, allowed: "framing", fail: fail)
-        } else if lowered.hasPrefix("http://") {
-            authority = body.dropFirst("http://".count)
+        } else if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
+            authority = body.dropFirst(tls ? "https://".count : "http://".count)
             try Self.rejectUnknownOptions(options, allowed: nil, fail: fail)
             framing = .http
         } else {
             throw fail(Self.expectedForms)
         }
         let (host, port) = try Self.parseAuthority(authority, fail: fail)
-        return ListenEndpoint(kind: .tcp(host: host, port: port), framing: framing)
+        return ListenEndpoint(kind: .tcp(host: host, port: port), framing: framing, tls: tls)
     }
 
     /// Parses a comma-separated list of endpoints, as in `RPCD_LISTEN`; blanks around entries are ignored.

@@ -3,7 +3,8 @@
 /// Grammar:
 /// - `tcp://HOST:PORT`, optionally `?framing=length` or `?framing=ndjson` (the default);
 /// - `unix:/ABSOLUTE/PATH`, optionally `?mode=0660` (octal) and `framing=length|ndjson`, joined with `&`;
-/// - `http://HOST:PORT`.
+/// - `http://HOST:PORT`;
+/// - `tls://HOST:PORT` (NDJSON over TLS, optionally `?framing=length`) and `https://HOST:PORT`.
 ///
 /// HOST is a DNS name, an IPv4 address or an IPv6 address in brackets (`[::1]`); PORT is 0...65535,
 /// 0 binding an ephemeral port. Schemes and host names are case-insensitive and kept in lower case,
@@ -33,16 +34,31 @@ package struct ListenEndpoint: Sendable, Hashable, CustomStringConvertible {
     package var framing: Framing
     /// Permission bits for a unix socket (`?mode=0660`); `nil` leaves the umask's choice.
     package var unixMode: UInt16?
+    /// Connections speak TLS first (`tls://`, `https://`; TCP only), then `framing`.
+    package var tls: Bool
 
     /// Creates an endpoint from its parts; `parse(_:)` is the usual way to get one.
-    package init(kind: Kind, framing: Framing, unixMode: UInt16? = nil) {
+    package init(kind: Kind, framing: Framing, unixMode: UInt16? = nil, tls: Bool = false) {
         self.kind = kind
         self.framing = framing
         self.unixMode = unixMode
+        self.tls = tls
     }
 
-    /// The listener role reported by `rpcd-admin status`: `ndjson`, `length` or `http`.
-    package var role: String { self.framing.rawValue }
+    /// The listener role reported by `rpcd-admin status`: `ndjson`, `length`, `http`, `tls`,
+    /// `tls-length` or `https`.
+    package var role: String {
+        guard self.tls else { return self.framing.rawValue }
+        switch self.framing {
+        case .ndjson: return "tls"
+        case .length: return "tls-length"
+        case .http: return "https"
+        }
+    }
+
+    /// The transport a call on this endpoint reports (`RequestContext.transport`, exec methods'
+    /// `RPCD_TRANSPORT`): the role, except that length-prefixed TLS is `tls` too.
+    package var transport: String { self.tls ? (self.framing == .http ? "https" : "tls") : self.framing.rawValue }
 
     /// The canonical text of the endpoint, which `parse(_:)` reads back as the same value.
     package var description: String {
@@ -51,11 +67,11 @@ package struct ListenEndpoint: Sendable, Hashable, CustomStringConvertible {
             let hostText = host.contains(":") ? "[\(host)]" : host
             switch self.framing {
             case .http:
-                return "http://\(hostText):\(port)"
+                return "\(self.tls ? "https" : "http")://\(hostText):\(port)"
             case .ndjson:
-                return "tcp://\(hostText):\(port)"
+                return "\(self.tls ? "tls" : "tcp")://\(hostText):\(port)"
             case .length:
-                return "tcp://\(hostText):\(port)?framing=length"
+                return "\(self.tls ? "tls" : "tcp")://\(hostText):\(port)?framing=length"
             }
         case .unix(let path):
             var options: [String] = []

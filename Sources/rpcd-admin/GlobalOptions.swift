@@ -35,8 +35,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Runs `command` with these options and exits with its status.
-    func run(_ command: AdminCommand) throws {
-        let invocation = AdminInvocation(
+    func run(_ command: AdminCommand, tls: TLSClientSettings = .init()) throws {
+        var invocation = AdminInvocation(
             command: command,
             socketPath: self.socket
                 ?? AdminSocketPath.resolve(
@@ -47,6 +47,7 @@ struct GlobalOptions: ParsableArguments {
             json: self.json,
             timeout: try self.timeout.map { text throws in try AdminCommand.timeout(text) } ?? command.defaultTimeout
         )
+        invocation.tls = tls
         let status = invocation.run()
         if status != AdminExitStatus.success {
             throw ExitCode(status)

@@ -185,11 +185,20 @@ extension RPCDAdminCommand {
 
         @Option(
             help: ArgumentHelp(
-                "The listener: tcp://HOST:PORT, unix:/PATH or http://HOST:PORT.",
+                "The listener: tcp://HOST:PORT, unix:/PATH, http://HOST:PORT, tls://HOST:PORT or https://HOST:PORT.",
                 valueName: "url"
             )
         )
         var url: String?
+
+        @Option(help: ArgumentHelp("PEM CA certificates to verify a TLS listener with.", valueName: "file"))
+        var cacert: String?
+
+        @Option(help: ArgumentHelp("A PEM client certificate for mutual TLS.", valueName: "file"))
+        var cert: String?
+
+        @Option(help: ArgumentHelp("The client certificate's PEM private key.", valueName: "file"))
+        var key: String?
 
         @OptionGroup
         var options: GlobalOptions
@@ -199,10 +208,14 @@ extension RPCDAdminCommand {
         }
 
         func run() throws {
-            try self.options.run(try self.command())
+            let tls = TLSClientSettings(caFile: self.cacert, certificateFile: self.cert, keyFile: self.key)
+            try self.options.run(try self.command(), tls: tls)
         }
 
         private func command() throws -> AdminCommand {
+            if (self.cert == nil) != (self.key == nil) {
+                throw ValidationError("--cert and --key go together")
+            }
             do throws(AdminUsageError) {
                 var params: JSONValue?
                 if let text = self.params {

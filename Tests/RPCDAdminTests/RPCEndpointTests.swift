@@ -22,6 +22,21 @@ struct RPCEndpointTests {
     }
 
     @Test(
+        "TLS URLs wrap the plain endpoint and print back as given",
+        arguments: [
+            ("tls://127.0.0.1:7443", RPCEndpoint.tls(.stream(.tcp(host: "127.0.0.1", port: 7443), .ndjson))),
+            ("tls://[::1]:7443?framing=length", .tls(.stream(.tcp(host: "::1", port: 7443), .length))),
+            ("https://localhost:7443/rpc", .tls(.http(host: "localhost", port: 7443, path: "/rpc"))),
+        ]
+    )
+    func parsesTLS(_ text: String, _ expected: RPCEndpoint) {
+        #expect(RPCEndpoint(url: text) == expected)
+        #expect(expected.description == text)
+        #expect(expected.plain.tls)
+        #expect(RPCEndpoint(url: "tls://host") == nil && RPCEndpoint(url: "https://") == nil)
+    }
+
+    @Test(
         "not URLs",
         arguments: [
             "", "tcp://", "tcp://host", "tcp://:80", "tcp://::1:80", "tcp://h:99999", "unix:relative", "ftp://x:1", "x",

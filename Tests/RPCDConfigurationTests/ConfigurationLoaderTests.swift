@@ -81,6 +81,9 @@ struct ConfigurationLoaderTests {
                 RPCD_ALLOW_UNAUTHENTICATED=0  # default
                 RPCD_HTTP_ALLOWED_HOSTS=localhost,127.0.0.1,[::1]  # default
                 RPCD_HTTP_ALLOWED_ORIGINS=  # default
+                RPCD_TLS_CERT_FILE=  # default
+                RPCD_TLS_KEY_FILE=  # default
+                RPCD_TLS_CLIENT_CA_FILE=  # default
                 RPCD_TEST_METHODS=0  # default
                 RPCD_METHODS_DIR=  # default
                 RPCD_METHODS_PASS_ENV=  # default
@@ -307,7 +310,7 @@ struct ConfigurationLoaderTests {
             key: "RPCD_LISTEN",
             value: "127.0.0.1:7700",
             message: "RPCD_LISTEN='127.0.0.1:7700': invalid endpoint '127.0.0.1:7700': "
-                + "expected tcp://HOST:PORT, unix:/PATH or http://HOST:PORT"
+                + "expected tcp://HOST:PORT, unix:/PATH, http://HOST:PORT, tls://HOST:PORT or https://HOST:PORT"
         ),
         BadValue(key: "RPCD_LISTEN", value: "", message: "RPCD_LISTEN='': no endpoint given"),
         BadValue(
@@ -396,6 +399,9 @@ struct ConfigurationLoaderTests {
                 "RPCD_ALLOW_UNAUTHENTICATED": "1",
                 "RPCD_HTTP_ALLOWED_HOSTS": "rpcd",
                 "RPCD_HTTP_ALLOWED_ORIGINS": "https://app.example",
+                "RPCD_TLS_CERT_FILE": "",
+                "RPCD_TLS_KEY_FILE": "",
+                "RPCD_TLS_CLIENT_CA_FILE": "",
                 "RPCD_TEST_METHODS": "on",
                 "RPCD_METHODS_DIR": "/etc/rpcd/methods.d",
                 "RPCD_METHODS_PASS_ENV": "TZ",

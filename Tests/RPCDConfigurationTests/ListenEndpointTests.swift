@@ -123,10 +123,29 @@ struct ListenEndpointTests {
         arguments: [
             ("tcp://127.0.0.1:1", "ndjson"), ("tcp://127.0.0.1:1?framing=length", "length"),
             ("http://127.0.0.1:1", "http"), ("unix:/a.sock", "ndjson"), ("unix:/a.sock?framing=length", "length"),
+            ("https://127.0.0.1:1", "https"), ("tls://127.0.0.1:1", "tls"),
+            ("tls://127.0.0.1:1?framing=length", "tls-length"),
         ]
     )
     func role(_ text: String, _ role: String) throws {
         #expect(try ListenEndpoint.parse(text).role == role)
+    }
+
+    @Test(
+        "TLS endpoints round-trip",
+        arguments: [
+            ("TLS://127.0.0.1:7443", "tls://127.0.0.1:7443", ListenEndpoint.Framing.ndjson),
+            ("tls://[::1]:0?framing=length", "tls://[::1]:0?framing=length", .length),
+            ("HTTPS://LocalHost:7443", "https://localhost:7443", .http),
+        ]
+    )
+    func tls(_ text: String, _ canonical: String, _ framing: ListenEndpoint.Framing) throws {
+        let endpoint = try ListenEndpoint.parse(text)
+        #expect(endpoint.tls && endpoint.framing == framing)
+        #expect(endpoint.description == canonical)
+        #expect(try ListenEndpoint.parse(canonical) == endpoint)
+        #expect(try ListenEndpoint.parse(canonical.replacingTLS()) != endpoint, "the plaintext twin differs")
+        #expect(throws: ListenEndpointError.self) { try ListenEndpoint.parse("https://127.0.0.1:1?framing=length") }
     }
 
     struct Invalid: Sendable, CustomTestStringConvertible {
@@ -140,12 +159,14 @@ struct ListenEndpointTests {
         Invalid(
             text: "127.0.0.1:7700",
             code: .invalidSyntax,
-            message: "invalid endpoint '127.0.0.1:7700': expected tcp://HOST:PORT, unix:/PATH or http://HOST:PORT"
+            message: "invalid endpoint '127.0.0.1:7700': expected tcp://HOST:PORT, unix:/PATH, http://HOST:PORT, "
+                + "tls://HOST:PORT or https://HOST:PORT"
         ),
         Invalid(
             text: "udp://127.0.0.1:7700",
             code: .invalidSyntax,
-            message: "invalid endpoint 'udp://127.0.0.1:7700': expected tcp://HOST:PORT, unix:/PATH or http://HOST:PORT"
+            message: "invalid endpoint 'udp://127.0.0.1:7700': expected tcp://HOST:PORT, unix:/PATH, http://HOST:PORT, "
+                + "tls://HOST:PORT or https://HOST:PORT"
         ),
         Invalid(text: "", code: .invalidSyntax, message: "invalid endpoint '': expected tcp://HOST:PORT"),
         Invalid(
@@ -256,5 +277,11 @@ struct ListenEndpointTests {
             }
             return error.code == code && error.message.contains(message)
         }
+    }
+}
+
+extension String {
+    fileprivate func replacingTLS() -> String {
+        self.hasPrefix("https://") ? "http://" + self.dropFirst(8) : "tcp://" + self.dropFirst(6)
     }
 }

@@ -21,6 +21,9 @@ import (
 )
 
 type config struct {
+	tls      bool
+	newConn  bool
+	ignoreID bool
 	mode     string
 	addr     string
 	conns    int
@@ -144,6 +147,9 @@ func runMain(args []string) int {
 	fs.StringVar(&cfg.method, "method", "echo", "the method every request calls (it must echo its params[0])")
 	fs.StringVar(&cfg.reference, "reference", "peer", "what the report compares this scenario with: peer, none or floor")
 	fs.StringVar(&cfg.backendComm, "backend-comm", "", "with -pid: also measure the CPU of the server's descendants whose /proc/PID/comm is this")
+	fs.BoolVar(&cfg.tls, "tls", false, "http mode: speak TLS (the server's certificate is not verified)")
+	fs.BoolVar(&cfg.ignoreID, "ignore-id", false, "accept any response id (a server that answers a fixed body, e.g. nginx)")
+	fs.BoolVar(&cfg.newConn, "new-conn", false, "http mode: a new connection (and TLS handshake) for every request")
 	_ = fs.Parse(args)
 
 	switch cfg.mode {
@@ -193,7 +199,7 @@ func runMain(args []string) int {
 	conns := make([]net.Conn, cfg.conns)
 	d := net.Dialer{Timeout: dialBudget}
 	for i := range conns {
-		c, err := d.Dial("tcp", cfg.addr)
+		c, err := dial(&d, &cfg)
 		if err != nil {
 			for _, o := range conns[:i] {
 				o.Close()
@@ -226,7 +232,11 @@ func runMain(args []string) int {
 			case "ndjson":
 				runNDJSON(rc, c, st)
 			case "http":
-				runHTTP(rc, c, st)
+				if cfg.newConn {
+					runHTTPNewConn(rc, c, st, func() (net.Conn, error) { return dial(&d, &cfg) })
+				} else {
+					runHTTP(rc, c, st)
+				}
 			case "batch":
 				runBatch(rc, c, st)
 			}

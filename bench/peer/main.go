@@ -270,6 +270,9 @@ func httpHandler(w http.ResponseWriter, r *http.Request) {
 func main() {
 	tcpAddr := flag.String("tcp", "127.0.0.1:7710", "NDJSON TCP listen address (empty to disable)")
 	httpAddr := flag.String("http", "127.0.0.1:7711", "HTTP listen address (empty to disable)")
+	httpsAddr := flag.String("https", "", "HTTPS listen address (needs -tls-cert and -tls-key; empty to disable)")
+	tlsCert := flag.String("tls-cert", "", "PEM certificate for -https")
+	tlsKey := flag.String("tls-key", "", "PEM private key for -https")
 	coalesce := flag.Bool("coalesce", false, "NDJSON: buffer responses and write once per burst of pipelined requests (tuned variant; default is the plain one-write-per-response server)")
 	flag.Parse()
 	log.SetPrefix("peer: ")
@@ -290,6 +293,20 @@ func main() {
 		srv := &http.Server{Handler: http.HandlerFunc(httpHandler), ReadHeaderTimeout: 10 * time.Second}
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Fatal(err)
+			}
+		}()
+	}
+
+	if *httpsAddr != "" {
+		ln, err := net.Listen("tcp", *httpsAddr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		srv := &http.Server{Handler: http.HandlerFunc(httpHandler), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			// net/http's ListenAndServeTLS, on a listener bound before the readiness check.
+			if err := srv.ServeTLS(ln, *tlsCert, *tlsKey); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				log.Fatal(err)
 			}
 		}()

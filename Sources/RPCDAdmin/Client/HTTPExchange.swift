@@ -19,12 +19,12 @@ struct HTTPExchange {
     var path: String
 
     /// Posts `body` as `application/json` and reads the whole response.
-    func post(_ body: [UInt8], on socket: StreamClientSocket, deadline: ContinuousClock.Instant) throws -> Response {
+    func post(_ body: [UInt8], on socket: some ClientByteStream, deadline: ContinuousClock.Instant) throws -> Response {
         let authority = StreamClientSocket.Address.tcp(host: self.host, port: self.port).description
         let head =
             "POST \(self.path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Type: application/json\r\n"
             + "Accept: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        try socket.send(Array(head.utf8) + body, deadline: deadline)
+        try socket.write(Array(head.utf8) + body, deadline: deadline)
 
         var buffer: [UInt8] = []
         var headerEnd: Int?
@@ -47,7 +47,7 @@ struct HTTPExchange {
             guard buffer.count <= LineFraming.maximumLineBytes else {
                 throw LineFraming.Failure.lineTooLong
             }
-            let received = try socket.receive(deadline: deadline)
+            let received = try socket.read(deadline: deadline)
             if received.isEmpty {
                 // With neither length nor chunking, the body runs to the end of the connection.
                 guard let start = headerEnd, var whole = response, contentLength == nil, !chunked else {

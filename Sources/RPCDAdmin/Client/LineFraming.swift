@@ -10,10 +10,10 @@ enum LineFraming {
     ///   ``LineFraming/Failure`` when the peer closes first or sends an over-long line.
     static func exchange(
         _ message: [UInt8],
-        on socket: StreamClientSocket,
+        on socket: some ClientByteStream,
         deadline: ContinuousClock.Instant
     ) throws -> [UInt8] {
-        try socket.send(message + [UInt8(ascii: "\n")], deadline: deadline)
+        try socket.write(message + [UInt8(ascii: "\n")], deadline: deadline)
         var buffer: [UInt8] = []
         var scanned = 0
         while true {
@@ -33,7 +33,7 @@ enum LineFraming {
             guard buffer.count <= self.maximumLineBytes else {
                 throw Failure.lineTooLong
             }
-            let received = try socket.receive(deadline: deadline)
+            let received = try socket.read(deadline: deadline)
             guard !received.isEmpty else {
                 throw Failure.closed
             }

@@ -9,11 +9,14 @@ package struct RPCCallClient: Sendable {
     package var endpoint: RPCEndpoint
     /// How long the call may take in all, connecting included.
     package var timeout: Duration
+    /// What a `tls://` or `https://` endpoint is verified with and presents.
+    package var tls: TLSClientSettings
 
     /// Creates a client of `endpoint`.
-    package init(endpoint: RPCEndpoint, timeout: Duration = .seconds(5)) {
+    package init(endpoint: RPCEndpoint, timeout: Duration = .seconds(5), tls: TLSClientSettings = .init()) {
         self.endpoint = endpoint
         self.timeout = timeout
+        self.tls = tls
     }
 
     /// Sends `method` with `params` and returns the server's result or error.
@@ -23,10 +26,20 @@ package struct RPCCallClient: Sendable {
     package func call(method: String, params: JSONValue?) throws(AdminClientError) -> RPCCallOutcome {
         let deadline = ContinuousClock.now.advanced(by: self.timeout)
         let request = JSONRPCEnvelope.request(method: method, params: params)
+        let (plain, secure) = self.endpoint.plain
         let address: StreamClientSocket.Address
-        switch self.endpoint {
+        switch plain {
         case .stream(let target, _): address = target
         case .http(let host, let port, _): address = .tcp(host: host, port: port)
+        case .tls: throw AdminClientError(.protocolError, "\(self.endpoint): TLS inside TLS")
+        }
+        if secure {
+            guard case .tcp(let host, let port) = address else {
+                throw AdminClientError(.protocolError, "\(self.endpoint): TLS needs a TCP address")
+            }
+            let stream = try TLSClientStream.connect(host: host, port: port, settings: self.tls, deadline: deadline)
+            defer { stream.close() }
+            return try self.exchange(request, plain, on: stream, deadline: deadline)
         }
         let socket: StreamClientSocket
         do {
@@ -35,9 +48,18 @@ package struct RPCCallClient: Sendable {
             throw self.connectFailure(error)
         }
         defer { socket.close() }
+        return try self.exchange(request, plain, on: socket, deadline: deadline)
+    }
+
+    private func exchange(
+        _ request: [UInt8],
+        _ plain: RPCEndpoint,
+        on socket: some ClientByteStream,
+        deadline: ContinuousClock.Instant
+    ) throws(AdminClientError) -> RPCCallOutcome {
         let body: [UInt8]
         do {
-            switch self.endpoint {
+            switch plain {
             case .stream(_, .ndjson):
                 body = try LineFraming.exchange(request, on: socket, deadline: deadline)
             case .stream(_, .length):
@@ -55,6 +77,8 @@ package struct RPCCallClient: Sendable {
                     )
                 }
                 body = response.body
+            case .tls:
+                throw AdminClientError(.protocolError, "\(self.endpoint): TLS inside TLS")
             }
         } catch let error as AdminClientError {
             throw error
@@ -67,12 +91,12 @@ package struct RPCCallClient: Sendable {
     /// Sends a 4-byte big-endian length and the message, then reads one frame back.
     private static func lengthPrefixedExchange(
         _ message: [UInt8],
-        on socket: StreamClientSocket,
+        on socket: some ClientByteStream,
         deadline: ContinuousClock.Instant
     ) throws -> [UInt8] {
         let length = UInt32(message.count)
         let prefix = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) }
-        try socket.send(prefix + message, deadline: deadline)
+        try socket.write(prefix + message, deadline: deadline)
         var buffer: [UInt8] = []
         while true {
             if buffer.count >= 4 {
@@ -84,7 +108,7 @@ package struct RPCCallClient: Sendable {
                     return Array(buffer[4..<(4 + expected)])
                 }
             }
-            let received = try socket.receive(deadline: deadline)
+            let received = try socket.read(deadline: deadline)
             guard !received.isEmpty else {
                 throw LineFraming.Failure.closed
             }

@@ -15,8 +15,16 @@ package enum RPCEndpoint: Hashable, Sendable, CustomStringConvertible {
     case stream(StreamClientSocket.Address, Framing)
     /// An HTTP listener: `POST path` to `host:port`.
     case http(host: String, port: Int, path: String)
+    /// A TCP stream or HTTP listener behind TLS (`tls://`, `https://`).
+    indirect case tls(RPCEndpoint)
 
-    /// Parses `tcp://HOST:PORT[?framing=length]`, `unix:/path`, `http://HOST:PORT[/path]`, or a bare
+    /// The endpoint without TLS, and whether TLS wraps it.
+    package var plain: (endpoint: RPCEndpoint, tls: Bool) {
+        if case .tls(let inner) = self { (inner, true) } else { (self, false) }
+    }
+
+    /// Parses `tcp://HOST:PORT[?framing=length]`, `unix:/path`, `http://HOST:PORT[/path]`, the same over
+    /// TLS as `tls://…` and `https://…`, or a bare
     /// address as `status` shows it (`HOST:PORT`, `[V6]:PORT`, `/path`), which means NDJSON.
     /// - Returns: `nil` when `text` is none of those.
     package init?(url text: String) {
@@ -40,6 +48,11 @@ package enum RPCEndpoint: Hashable, Sendable, CustomStringConvertible {
             let path = rest.dropFirst("unix:".count)
             guard path.hasPrefix("/") else { return nil }
             self = .stream(.unix(path: String(path)), framing)
+        } else if rest.hasPrefix("tls://") || rest.hasPrefix("https://") {
+            // The same forms as tcp:// and http://, spoken over TLS.
+            let plainText = (rest.hasPrefix("tls://") ? "tcp://" : "http://") + text.drop { $0 != ":" }.dropFirst(3)
+            guard let inner = RPCEndpoint(url: plainText) else { return nil }
+            self = .tls(inner)
         } else if rest.hasPrefix("tcp://") {
             guard let (host, port) = Self.hostAndPort(rest.dropFirst("tcp://".count)) else { return nil }
             self = .stream(.tcp(host: host, port: port), framing)
@@ -103,6 +116,10 @@ package enum RPCEndpoint: Hashable, Sendable, CustomStringConvertible {
             "tcp://\(address)" + (framing == .length ? "?framing=length" : "")
         case .http(let host, let port, let path):
             "http://\(StreamClientSocket.Address.tcp(host: host, port: port))\(path)"
+        case .tls(let inner):
+            inner.description.hasPrefix("http://")
+                ? "https://" + inner.description.dropFirst("http://".count)
+                : "tls://" + inner.description.dropFirst("tcp://".count)
         }
     }
 }

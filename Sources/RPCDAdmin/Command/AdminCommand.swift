@@ -86,7 +86,8 @@ package enum AdminCommand: Sendable, Equatable {
     package static func endpoint(_ text: String) throws(AdminUsageError) -> RPCEndpoint {
         guard let endpoint = RPCEndpoint(url: text) else {
             throw AdminUsageError(
-                "invalid URL '\(text)' (expected tcp://HOST:PORT, unix:/PATH or http://HOST:PORT)"
+                "invalid URL '\(text)' (expected tcp://HOST:PORT, unix:/PATH, http://HOST:PORT, tls://HOST:PORT "
+                    + "or https://HOST:PORT)"
             )
         }
         return endpoint

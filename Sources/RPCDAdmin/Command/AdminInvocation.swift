@@ -11,6 +11,8 @@ package struct AdminInvocation: Sendable {
     package var json: Bool
     /// How long to wait for rpcd.
     package var timeout: Duration
+    /// `call --cacert/--cert/--key`, for a `tls://` or `https://` URL.
+    package var tls = TLSClientSettings()
 
     /// Creates an invocation.
     package init(command: AdminCommand, socketPath: String, json: Bool, timeout: Duration) {
@@ -82,7 +84,8 @@ package struct AdminInvocation: Sendable {
             } else {
                 target = try self.firstNDJSONListener(client)
             }
-            switch try RPCCallClient(endpoint: target, timeout: self.timeout).call(method: method, params: params) {
+            let caller = RPCCallClient(endpoint: target, timeout: self.timeout, tls: self.tls)
+            switch try caller.call(method: method, params: params) {
             case .result(let result):
                 return result.jsonText + "\n"
             case .error(let error):

@@ -37,6 +37,7 @@ struct ServingStack: Sendable {
         // Read first: a missing token file must not start (and then stop) any backend.
         let access = try AuthenticationMethod.policy(configuration)
         let accessLog = try AccessLogObserver.open(configuration.accessLog, format: configuration.logFormat, on: group)
+        let tls = configuration.tls.isConfigured ? try TLSServerContext(settings: configuration.tls) : nil
         var registry = Self.builtins(configuration, logger: logger, methods: methods)
         let external = try ExternalMethods(configuration: configuration, group: group, logger: logger)
         do {
@@ -52,6 +53,7 @@ struct ServingStack: Sendable {
             external: external,
             access: access,
             accessLog: accessLog,
+            tls: tls,
             listeners: listeners,
             group: group,
             logger: logger,
@@ -65,6 +67,7 @@ struct ServingStack: Sendable {
         external: ExternalMethods,
         access: AccessPolicy?,
         accessLog: AccessLogObserver?,
+        tls: TLSServerContext?,
         listeners: [ListeningSocket],
         group: any EventLoopGroup,
         logger: Logger,
@@ -87,7 +90,8 @@ struct ServingStack: Sendable {
             access: access,
             metricsText: { metricsText(dispatcher, external) },
             allowedHosts: HostAllowlist(configuration.httpAllowedHosts),
-            allowedOrigins: OriginPolicy(configuration.httpAllowedOrigins)
+            allowedOrigins: OriginPolicy(configuration.httpAllowedOrigins),
+            tls: tls
         )
         self.external = external
         self.accessLog = accessLog
@@ -101,7 +105,7 @@ struct ServingStack: Sendable {
         )
     }
 
-    /// Why exec methods and backends cannot serve beside the built-ins: checked before workers
+    /// Why the TLS files, exec methods or backends cannot serve beside the built-ins: checked before workers
     /// start, by `--check-config`, and before a reload. Blocking: backends may be asked their methods.
     static func methodsProblem(
         _ configuration: DaemonConfiguration,
@@ -109,6 +113,7 @@ struct ServingStack: Sendable {
     ) -> (problem: (any Error)?, warnings: [String]) {
         // A bad users-file line refuses the start and a reload, as a bad exec method does.
         do { _ = try AuthenticationMethod.readUsers(configuration) } catch { return (error, []) }
+        if let problem = TLSServerContext.problem(configuration.tls) { return (problem, []) }
         let registry = Self.builtins(configuration, logger: Logger(label: "rpcd"), methods: methods)
         return ExternalMethods.problem(configuration, registered: registry.methodNames)
     }

@@ -7,7 +7,7 @@ internal import RPCDTransport
 ///
 /// The first TERM, QUIT or INT drains (after `RPCD_STOP_GRACE` out of rotation: stop accepting,
 /// finish in-flight calls); a second TERM or INT (during the grace too) closes every connection at once, and so does a drain that outlasts
-/// `RPCD_SHUTDOWN_TIMEOUT`. USR1 reopens log files. Every signal is logged with its sender's pid.
+/// `RPCD_SHUTDOWN_TIMEOUT`. USR1 reopens log files, HUP re-reads the TLS files. Every signal is logged with its sender's pid.
 /// swift-service-lifecycle's `ServiceGroup` cannot express this: it refuses a signal that is both
 /// a graceful-shutdown and a cancellation signal, and it does not report the sender.
 enum StopSignals {
@@ -68,6 +68,12 @@ enum StopSignals {
                             logger.info("log file reopened")
                         } catch {
                             logger.error("cannot reopen the log file", metadata: ["error": "\(error)"])
+                        }
+                    case SignalNumber.hangup:
+                        do {
+                            if try server.reloadTLS() { logger.info("TLS certificate reloaded") }
+                        } catch {
+                            logger.error("reload refused: invalid TLS files", metadata: ["error": "\(error)"])
                         }
                     default:
                         logger.notice("signal has no effect in single-process mode", metadata: ["signal": "\(signal)"])

@@ -111,6 +111,8 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
             // Out of rotation: the next answer says `Connection: close`; an idle keep-alive
             // connection is not cut, since a request may be on its way on it.
             context.perform(self.lifecycle.leave(closingIdle: false))
+        case let tls as TLSConnectionEvent:
+            tls.apply(to: &self.requestContext)
         case ChannelEvent.inputClosed:
             // The client will send nothing more: likewise, and a half-sent request is dropped.
             context.perform(self.lifecycle.inputClosed())

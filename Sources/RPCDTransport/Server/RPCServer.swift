@@ -60,6 +60,16 @@ package final class RPCServer: Sendable {
         }
     }
 
+    /// Re-reads the `RPCD_TLS_*` files for connections accepted from now on (single-process
+    /// mode's reload); open connections finish on the old certificate.
+    /// - Returns: false when the server has no TLS.
+    /// - Throws: `TLSFileError` naming the file and the reason; the old certificate keeps serving.
+    package func reloadTLS() throws(TLSFileError) -> Bool {
+        guard let tls = self.limits.tls else { return false }
+        try tls.reload()
+        return true
+    }
+
     /// Async calls running now (synchronous ones finish within the read that brought them).
     package var inFlightCount: Int { self.calls.runningCount }
 
@@ -145,6 +155,14 @@ package final class RPCServer: Sendable {
 
     private func adopt(_ listener: ListeningSocket) async throws -> any Channel {
         let endpoint = listener.endpoint
+        if endpoint.tls, self.limits.tls == nil {
+            // A socket-activated tls… or https… socket, with no RPCD_TLS_CERT_FILE to serve.
+            throw TransportError(
+                code: .bindFailed,
+                message:
+                    "cannot serve \(endpoint) on fd \(listener.descriptor): TLS needs RPCD_TLS_CERT_FILE and RPCD_TLS_KEY_FILE"
+            )
+        }
         do {
             return try await self.makeBootstrap(for: endpoint).withBoundSocket(listener.descriptor).get()
         } catch {
@@ -168,7 +186,6 @@ package final class RPCServer: Sendable {
         let registry = self.registry
         let calls = self.calls
         let logger = self.logger
-        let framing = endpoint.framing
         var bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -193,7 +210,7 @@ package final class RPCServer: Sendable {
                 }
                 try ConnectionPipeline.addProtocolHandlers(
                     to: pipeline,
-                    framing: framing,
+                    endpoint: endpoint,
                     dispatcher: dispatcher,
                     limits: limits,
                     registry: registry,

@@ -2,8 +2,8 @@ internal import RPCDConfiguration
 package import RPCDSystem
 
 /// Socket-activated sockets sorted by role, from their `FileDescriptorName=` (DESIGN §3):
-/// `admin` is the admin socket, a name starting with `http` is HTTP, any other is
-/// newline-delimited JSON; and, apart, the sockets rpcd itself put into systemd's fd store
+/// `admin` is the admin socket, a name starting with `https` is HTTP over TLS, `http` HTTP,
+/// `tls` newline-delimited JSON over TLS, any other newline-delimited JSON; and, apart, the sockets rpcd itself put into systemd's fd store
 /// before a restart (named `listen=…`, `ListeningSocketStore`), which `RPCD_LISTEN` still governs.
 package struct SocketActivation: Sendable {
     /// The RPC listeners, never unlinked or shut down by rpcd.
@@ -57,7 +57,9 @@ package struct SocketActivation: Sendable {
                 self.admin = (socket.descriptor, socket.address)
                 continue
             }
-            let framing: ListenEndpoint.Framing = socket.name.lowercased().hasPrefix("http") ? .http : .ndjson
+            let name = socket.name.lowercased()
+            let framing: ListenEndpoint.Framing = name.hasPrefix("http") ? .http : .ndjson
+            let tls = name.hasPrefix("https") || name.hasPrefix("tls")
             let kind: ListenEndpoint.Kind
             if isUnix {
                 kind = .unix(path: socket.address)
@@ -71,7 +73,7 @@ package struct SocketActivation: Sendable {
             }
             self.listeners.append(
                 ListeningSocket(
-                    endpoint: ListenEndpoint(kind: kind, framing: framing),
+                    endpoint: ListenEndpoint(kind: kind, framing: framing, tls: tls),
                     descriptor: socket.descriptor,
                     address: socket.address,
                     owned: false

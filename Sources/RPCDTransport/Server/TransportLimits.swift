@@ -25,6 +25,8 @@ package struct TransportLimits: Sendable {
     package var allowedHosts: HostAllowlist
     /// The web origins allowed to call HTTP listeners (`RPCD_HTTP_ALLOWED_ORIGINS`).
     package var allowedOrigins: OriginPolicy
+    /// The certificate `tls://` and `https://` listeners serve (`RPCD_TLS_*`), nil without TLS.
+    package var tls: TLSServerContext?
 
     package init(
         maxRequestBytes: Int = 5 * 1024 * 1024,
@@ -34,7 +36,8 @@ package struct TransportLimits: Sendable {
         access: AccessPolicy? = nil,
         metricsText: (@Sendable () -> String?)? = nil,
         allowedHosts: HostAllowlist = .default,
-        allowedOrigins: OriginPolicy = .none
+        allowedOrigins: OriginPolicy = .none,
+        tls: TLSServerContext? = nil
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxConnections = maxConnections
@@ -44,6 +47,7 @@ package struct TransportLimits: Sendable {
         self.metricsText = metricsText
         self.allowedHosts = allowedHosts
         self.allowedOrigins = allowedOrigins
+        self.tls = tls
     }
 
     /// The authentication state for a new connection on `channel`, or nil when it needs none.

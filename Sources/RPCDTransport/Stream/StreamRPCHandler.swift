@@ -116,6 +116,8 @@ final class StreamRPCHandler: ChannelDuplexHandler {
             self.lifecycle.messageBegan()
         case PartialMessageEvent.ended:
             self.lifecycle.messageEnded()
+        case let tls as TLSConnectionEvent:
+            tls.apply(to: &self.requestContext)
         case ChannelEvent.inputClosed:
             // The client has sent everything (e.g. `nc -N`); answer what is in flight, then close.
             context.perform(self.lifecycle.inputClosed())
