@@ -38,6 +38,24 @@ import Testing
         }
     }
 
+    /// DESIGN §11: an activated TCP listener other hosts can reach, with no credential, is
+    /// refused when rpcd adopts it, as RPCD_LISTEN's would be.
+    @Test func anUnauthenticatedActivatedListenerOnEveryAddressIsRefused() throws {
+        let port = try PortProbe.unusedPortBelowEphemeralRange()
+        let daemon = try Self.activate([("0.0.0.0:\(port)", "rpc")], environment: ["RPCD_WORKERS": "0"])
+        defer { daemon.kill() }
+        try Self.waitUntilAccepting(port)
+        // The first connection makes systemd-socket-activate start rpcd, which refuses to serve.
+        let client = try LineClient(.tcp(host: "127.0.0.1", port: port), timeout: .seconds(15))
+        try client.send(JSONRPCMessages.ping())
+        #expect(try daemon.waitForExit(timeout: .seconds(15)) == .exited(2), "\(daemon.stderrText)")
+        #expect(
+            daemon.stderrText.contains("tcp://0.0.0.0:\(port) is reachable from other hosts"),
+            "\(daemon.stderrText)"
+        )
+        #expect(daemon.stderrText.contains("RPCD_ALLOW_UNAUTHENTICATED=1"), "\(daemon.stderrText)")
+    }
+
     @Test(arguments: [0, 2]) func theFirstConnectionStartsRPCDOnNamedTCPAndUnixSockets(workers: Int) throws {
         let directory = try TemporaryDirectory(prefix: "rpcd-activate")
         let port = try PortProbe.unusedPortBelowEphemeralRange()
