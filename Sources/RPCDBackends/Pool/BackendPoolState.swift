@@ -1,4 +1,5 @@
 package import NIOCore
+
 /// The decisions of one backend pool (DESIGN §10.2) as a value: which instance takes a call,
 /// what waits, what times out, when an instance is killed, restarted, recycled or stopped.
 /// Every event returns the actions to take; the caller holds the value under a lock and does the

@@ -1,6 +1,7 @@
 internal import JSONRPC
 internal import Logging
 internal import NIOCore
+internal import RPCDAccess
 internal import RPCDConfiguration
 internal import RPCDSystem
 internal import RPCDTransport
@@ -8,9 +9,9 @@ internal import RPCDTransport
 /// The admin control socket: newline-delimited JSON-RPC on a unix socket only the operator reaches.
 enum AdminSocket {
     static func authorizer(_ configuration: DaemonConfiguration, logger: Logger) -> AdminAuthorizer {
-        AdminAuthorizer(
-            ownUserID: UserDatabase.effectiveUserID,
-            adminGroupID: configuration.adminGroup.flatMap(UserDatabase.groupID(named:)),
+        let groupID = configuration.adminGroup.flatMap(UserDatabase.groupID(named:))
+        return AdminAuthorizer(
+            rule: AdminAccessRule(ownUserID: UserDatabase.effectiveUserID, adminGroupID: groupID),
             logger: logger
         )
     }

@@ -28,52 +28,12 @@ enum AuthenticationMethod {
         }
     }
 
-    /// The access policy of `configuration` (its token and users files, read now); throws as the readers do.
-    static func policy(_ configuration: DaemonConfiguration) throws(AuthenticationTokenError) -> AccessPolicy? {
-        let token = try configuration.authTokenFile.map(Self.readToken)
-        return AccessPolicy(token: token, users: try Self.readUsers(configuration))
-    }
-
-    /// The `--check-config` line about the users file (how many users; never a secret), or "".
-    static func usersSummary(_ configuration: DaemonConfiguration) -> String {
-        guard let users = try? Self.readUsers(configuration) else { return "" }
-        return "# \(configuration.authUsersFile ?? ""): \(users.summary)\n"
-    }
-
-    /// Reads the token: the file's contents without surrounding whitespace (an editor's final newline).
-    /// - Throws: `AuthenticationTokenError` when the file cannot be read or holds no token.
-    static func readToken(_ path: String) throws(AuthenticationTokenError) -> [UInt8] {
-        let contents = try Self.read(path, "token", limit: BearerToken.maximumFileSize)
-        do {
-            return try BearerToken(fileContents: contents).bytes
-        } catch {
-            throw AuthenticationTokenError(message: "the token file \(path) \(error.message)")
+    /// The token and users files of `configuration`, read by the machine's file reader.
+    static func files(_ configuration: DaemonConfiguration) -> AccessPolicyFiles {
+        AccessPolicyFiles(tokenFile: configuration.authTokenFile, usersFile: configuration.authUsersFile) {
+            path,
+            limit in
+            do throws(SystemCallError) { return try FileReader.read(path, limit: limit) } catch { throw error.errno }
         }
     }
-
-    /// Reads `RPCD_AUTH_USERS_FILE` (nil: none) at start, before a reload and in each new worker.
-    /// - Throws: `AuthenticationTokenError` naming the file and the first bad line.
-    static func readUsers(_ configuration: DaemonConfiguration) throws(AuthenticationTokenError) -> UsersFile? {
-        guard let path = configuration.authUsersFile else { return nil }
-        let contents = try Self.read(path, "users", limit: UsersFile.maximumFileSize)
-        do {
-            return try UsersFile(fileContents: contents)
-        } catch {
-            throw AuthenticationTokenError(message: "the users file \(path) \(error.message)")
-        }
-    }
-
-    private static func read(_ path: String, _ what: String, limit: Int) throws(AuthenticationTokenError) -> [UInt8] {
-        do {
-            return try FileReader.read(path, limit: limit)
-        } catch {
-            throw AuthenticationTokenError(message: "cannot read the \(what) file \(path): \(error.errno)")
-        }
-    }
-}
-
-/// A token or users file that cannot serve.
-struct AuthenticationTokenError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { self.message }
 }

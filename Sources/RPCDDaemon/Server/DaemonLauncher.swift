@@ -66,7 +66,7 @@ public enum DaemonLauncher {
         }
         if checkOnly {
             StandardOutput.write(loaded.checkConfigReport())
-            StandardOutput.write(AuthenticationMethod.usersSummary(loaded.configuration))
+            StandardOutput.write(AuthenticationMethod.files(loaded.configuration).usersSummary)
             return 0
         }
 

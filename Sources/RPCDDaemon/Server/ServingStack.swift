@@ -23,7 +23,7 @@ struct ServingStack: Sendable {
     /// - Parameters:
     ///   - methods: the embedding program's own methods, registered beside the built-in ones.
     ///   - metricsText: the `GET /metrics` text, nil while there is none yet.
-    /// - Throws: `AuthenticationTokenError` when a configured token or users file cannot be read: rpcd
+    /// - Throws: `AccessFileError` when a configured token or users file cannot be read: rpcd
     ///   never serves without the authentication it was told to require; `ExecDirectoryError` or
     ///   `MethodNameClash` for exec methods that cannot serve.
     static func make(
@@ -35,7 +35,7 @@ struct ServingStack: Sendable {
         metricsText: @escaping @Sendable (Dispatcher, ExternalMethods) -> String?
     ) async throws -> ServingStack {
         // Read first: a missing token file must not start (and then stop) any backend.
-        let access = try AuthenticationMethod.policy(configuration)
+        let access = try AuthenticationMethod.files(configuration).policy()
         let accessLog = try AccessLogObserver.open(configuration.accessLog, format: configuration.logFormat, on: group)
         let tls = configuration.tls.isConfigured ? try TLSServerContext(settings: configuration.tls) : nil
         var registry = Self.builtins(configuration, logger: logger, methods: methods)
@@ -112,7 +112,7 @@ struct ServingStack: Sendable {
         methods: (inout MethodRegistry) -> Void
     ) -> (problem: (any Error)?, warnings: [String]) {
         // A bad users-file line refuses the start and a reload, as a bad exec method does.
-        do { _ = try AuthenticationMethod.readUsers(configuration) } catch { return (error, []) }
+        do { _ = try AuthenticationMethod.files(configuration).users() } catch { return (error, []) }
         if let problem = TLSServerContext.problem(configuration.tls) { return (problem, []) }
         let registry = Self.builtins(configuration, logger: Logger(label: "rpcd"), methods: methods)
         return ExternalMethods.problem(configuration, registered: registry.methodNames)

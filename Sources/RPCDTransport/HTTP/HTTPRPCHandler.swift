@@ -64,8 +64,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     }
 
     private var isWaiting: Bool {
-        if case .waiting = self.state { return true }
-        return false
+        if case .waiting = self.state { true } else { false }
     }
 
     func channelActive(context: ChannelHandlerContext) {
