@@ -25,16 +25,24 @@ package final class ConnectionAuthentication: CallAdmission {
         /// transport's setting of it from ours.
         var reported: String?
         var failures = 0
+        /// How long the peer's address was still locked out at the last attempt (nanoseconds).
+        var lockedOutFor: UInt64?
+        /// Set when one of this connection's failures locked its address out, until logged.
+        var lockoutNotice = false
 
         var grant: AccessPolicy.Grant? { self.presented ?? self.certificate }
     }
 
     private let policy: AccessPolicy
+    private let lockout: (guardian: AccessGuard, address: String)?
     private let state = Mutex(State())
 
     /// Creates the state for a new connection under `policy`.
-    package init(policy: AccessPolicy) {
+    /// - Parameter lockout: the stack's guard and the peer's IP address, whose failed attempts
+    ///   count towards locking it out (DESIGN §11); nil counts none.
+    package init(policy: AccessPolicy, lockout: (guardian: AccessGuard, address: String)? = nil) {
         self.policy = policy
+        self.lockout = lockout
     }
 
     /// Creates the state for a connection that must present `token` (and has no users).
@@ -51,20 +59,35 @@ package final class ConnectionAuthentication: CallAdmission {
     /// The failed attempts so far.
     package var failures: Int { self.state.withLock { $0.failures } }
 
-    /// Whether the connection has failed too often and must be closed after this answer.
-    package var shouldClose: Bool { self.failures >= Self.maximumFailures }
+    /// Whether the connection has failed too often, or its address is locked out, and it must be
+    /// closed after this answer.
+    package var shouldClose: Bool {
+        self.state.withLock { $0.failures >= Self.maximumFailures || $0.lockedOutFor != nil }
+    }
+
+    /// How long the peer's address was still locked out at the last attempt (nanoseconds), which
+    /// was then refused unchecked; nil when it was not locked out.
+    package var lockedOutFor: UInt64? { self.state.withLock { $0.lockedOutFor } }
+
+    /// Whether one of this connection's failures locked its address out; true once, to log it once.
+    package func takeLockoutNotice() -> Bool {
+        self.state.withLock { state in
+            defer { state.lockoutNotice = false }
+            return state.lockoutNotice
+        }
+    }
 
     /// Presents the bearer token (compared in constant time).
     /// - Returns: whether it matched; the connection is authenticated as `token` from then on.
     package func attempt(_ presented: String) -> Bool {
-        self.record(self.policy.grant(token: presented))
+        self.record { $0.grant(token: presented) }
     }
 
     /// Presents a user's password (its HMAC compared in constant time). An unknown user fails
     /// as a wrong password does.
     /// - Returns: whether it matched; the connection is authenticated as `user` from then on.
     package func attempt(user: String, password: String) -> Bool {
-        self.record(self.policy.grant(user: user, password: password))
+        self.record { $0.grant(user: user, password: password) }
     }
 
     /// Counts a request that presented no credential (HTTP without `Authorization`).
@@ -94,11 +117,19 @@ package final class ConnectionAuthentication: CallAdmission {
         }
     }
 
-    private func record(_ grant: AccessPolicy.Grant?) -> Bool {
+    /// Checks an attempt unless the address is locked out, then counts a failure towards the lockout.
+    private func record(_ check: (AccessPolicy) -> AccessPolicy.Grant?) -> Bool {
+        let lockedOutFor = self.lockout.flatMap { $0.guardian.lockedOut($0.address) }
+        let grant = lockedOutFor == nil ? check(self.policy) : nil
+        let locked =
+            grant == nil && lockedOutFor == nil
+            && self.lockout.map { $0.guardian.recordFailure($0.address) } == .lockedOut
         self.state.withLock { state in
             // A failed attempt forgets an earlier one: what is presented last counts.
             state.presented = grant
+            state.lockedOutFor = lockedOutFor
             if grant == nil { state.failures += 1 }
+            if locked { state.lockoutNotice = true }
         }
         return grant != nil
     }

@@ -48,6 +48,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
     case authTokenFile = "RPCD_AUTH_TOKEN_FILE"
     /// The users file (`NAME:SALT$HMAC[:PATTERNS]` lines) for network listeners.
     case authUsersFile = "RPCD_AUTH_USERS_FILE"
+    /// Calls a second per credential (else per peer address) on network listeners; 0 = off.
+    case rateLimit = "RPCD_RATE_LIMIT"
     /// Serve TCP and HTTP listeners reachable from other hosts without a credential.
     case allowUnauthenticated = "RPCD_ALLOW_UNAUTHENTICATED"
     /// The `Host` names HTTP listeners answer to.
@@ -86,7 +88,8 @@ package enum ConfigurationKey: String, Sendable, Hashable, CaseIterable {
         case .logLevel, .logTarget, .logFormat, .shutdownTimeout, .stopGrace, .workerTimeout:
             return .live
         case .listen, .workers, .threads, .accessLog, .maxRequestBytes, .maxBatch, .maxDepth, .maxConnections,
-            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .authUsersFile, .allowUnauthenticated,
+            .idleTimeout, .requestTimeout, .maxRequests, .authTokenFile, .authUsersFile, .rateLimit,
+            .allowUnauthenticated,
             .httpAllowedHosts, .httpAllowedOrigins, .tlsCertFile, .tlsKeyFile, .tlsClientCAFile,
             .testMethods, .methodsDir, .methodsPassEnv,
             .methodsMaxOutput, .methodsConcurrency, .methodsQueue, .backendsDir:

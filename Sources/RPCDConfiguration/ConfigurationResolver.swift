@@ -25,6 +25,7 @@ struct ConfigurationResolver {
     static let maxDepth = 1...1000
     static let maxConnections = 1...1_000_000
     static let maxRequests = 0...1_000_000_000
+    static let rateLimit = 0...10_000_000
     static let day = Duration.seconds(86_400)
     static let timeout = Duration.milliseconds(1)...day
     static let shutdownTimeout = Duration.zero...day
@@ -140,6 +141,7 @@ struct ConfigurationResolver {
         let stopGrace = try self.duration(.stopGrace, default: .zero, in: Self.shutdownTimeout)
         let workerTimeout = try self.duration(.workerTimeout, default: .seconds(30), in: Self.workerTimeout)
         let maxRequests = try self.wholeNumber(.maxRequests, default: 0, in: Self.maxRequests)
+        let rateLimit = try self.wholeNumber(.rateLimit, default: 0, in: Self.rateLimit)
         let authTokenFile = try self.resolve(
             .authTokenFile,
             default: nil,
@@ -209,6 +211,7 @@ struct ConfigurationResolver {
             backendsDirectory: backends.directory,
             backends: backends.backends
         )
+        configuration.rateLimit = rateLimit
         try self.resolveExposure(into: &configuration)
         return configuration
     }

@@ -56,6 +56,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     /// `RPCD_AUTH_USERS_FILE`: the users file for network listeners (names, HMAC-hashed secrets,
     /// method patterns), or `nil` for none.
     package var authUsersFile: String? = nil
+    /// `RPCD_RATE_LIMIT`: calls a second per credential, else per peer address, per worker; 0 = off.
+    package var rateLimit = 0
     /// `RPCD_ALLOW_UNAUTHENTICATED`: serve listeners reachable from other hosts without a credential.
     package var allowUnauthenticated = false
     /// `RPCD_HTTP_ALLOWED_HOSTS`: the `Host` names HTTP listeners answer to (`NAME[:PORT]`, `*`),

@@ -78,6 +78,7 @@ struct ConfigurationLoaderTests {
                 RPCD_MAX_REQUESTS=0  # default
                 RPCD_AUTH_TOKEN_FILE=  # default
                 RPCD_AUTH_USERS_FILE=  # default
+                RPCD_RATE_LIMIT=0  # default
                 RPCD_ALLOW_UNAUTHENTICATED=0  # default
                 RPCD_HTTP_ALLOWED_HOSTS=localhost,127.0.0.1,[::1]  # default
                 RPCD_HTTP_ALLOWED_ORIGINS=  # default
@@ -105,7 +106,8 @@ struct ConfigurationLoaderTests {
             (.maxBatch, .rolling), (.maxDepth, .rolling), (.maxConnections, .rolling), (.idleTimeout, .rolling),
             (.requestTimeout, .rolling), (.shutdownTimeout, .live), (.stopGrace, .live), (.workerTimeout, .live),
             (.maxRequests, .rolling),
-            (.authTokenFile, .rolling), (.authUsersFile, .rolling), (.allowUnauthenticated, .rolling),
+            (.authTokenFile, .rolling), (.authUsersFile, .rolling), (.rateLimit, .rolling),
+            (.allowUnauthenticated, .rolling),
             (.httpAllowedHosts, .rolling), (.httpAllowedOrigins, .rolling), (.testMethods, .rolling),
             (.config, .restart), (.methodsDir, .rolling),
             (.methodsPassEnv, .rolling), (.methodsMaxOutput, .rolling), (.methodsConcurrency, .rolling),
@@ -230,6 +232,11 @@ struct ConfigurationLoaderTests {
             message: "RPCD_WORKERS='1025': expected a whole number from 0 to 1024"
         ),
         BadValue(key: "RPCD_WORKERS", value: "", message: "RPCD_WORKERS='': expected a whole number from 0 to 1024"),
+        BadValue(
+            key: "RPCD_RATE_LIMIT",
+            value: "-1",
+            message: "RPCD_RATE_LIMIT='-1': expected a whole number from 0 to 10000000"
+        ),
         BadValue(key: "RPCD_THREADS", value: "0", message: "RPCD_THREADS='0': expected a whole number from 1 to 256"),
         BadValue(
             key: "RPCD_IDLE_TIMEOUT",
@@ -396,6 +403,7 @@ struct ConfigurationLoaderTests {
                 "RPCD_MAX_REQUESTS": "10000",
                 "RPCD_AUTH_TOKEN_FILE": "/etc/rpcd/token",
                 "RPCD_AUTH_USERS_FILE": "/etc/rpcd/users",
+                "RPCD_RATE_LIMIT": "50",
                 "RPCD_ALLOW_UNAUTHENTICATED": "1",
                 "RPCD_HTTP_ALLOWED_HOSTS": "rpcd",
                 "RPCD_HTTP_ALLOWED_ORIGINS": "https://app.example",

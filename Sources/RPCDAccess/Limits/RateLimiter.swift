@@ -30,6 +30,14 @@ package struct RateLimiter: Sendable {
     /// The keys it holds a bucket for, for tests and metrics.
     package var keyCount: Int { self.buckets.count }
 
+    /// How long until `key` may call again at `now`, without taking a token; nil when it may now.
+    package func retryAfter(_ key: String, now: UInt64) -> UInt64? {
+        guard let bucket = self.buckets[key] else {
+            return self.buckets.count >= Self.maximumKeys ? self.overflow?.retryAfter(now: now) : nil
+        }
+        return bucket.retryAfter(now: now)
+    }
+
     /// Takes one token from `key`'s bucket at `now`.
     package mutating func take(_ key: String, now: UInt64) -> TokenBucket.Outcome {
         if let index = self.buckets.index(forKey: key) {

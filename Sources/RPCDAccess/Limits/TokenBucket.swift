@@ -44,6 +44,13 @@ package struct TokenBucket: Sendable, Hashable {
         return .limited(retryAfterNanoseconds: missing * max(perMilliToken, 1))
     }
 
+    /// How long until a token is there at `now`, without taking one; nil when one is there.
+    package func retryAfter(now: UInt64) -> UInt64? {
+        var copy = self
+        guard case .limited(let retry) = copy.take(now: now) else { return nil }
+        return retry
+    }
+
     /// Whether the bucket, left alone until `now`, would be full again: such a bucket carries
     /// nothing a new one would not, so a table of buckets may drop it.
     package func isFull(at now: UInt64) -> Bool {

@@ -15,6 +15,12 @@ enum AuthenticationMethod {
             // Unix sockets and servers without credentials need nothing: already authenticated.
             guard let authentication = context.authentication else { return .bool(true) }
             if request.attempt(on: authentication) { return .bool(true) }
+            if authentication.takeLockoutNotice() {
+                logger.warning(
+                    "too many failed authentications: address locked out",
+                    metadata: ["peer": "\(context.peer ?? "?")"]
+                )
+            }
             logger.warning(
                 "authentication failed",
                 metadata: [
@@ -24,7 +30,9 @@ enum AuthenticationMethod {
             )
             try await Task.sleep(for: ConnectionAuthentication.failureDelay)
             // The same answer for a wrong token, a wrong password and an unknown user.
-            throw JSONRPCError(code: JSONRPCErrorCode.unauthorized, message: "Unauthorized", data: .string("refused"))
+            let reason =
+                authentication.lockedOutFor == nil ? "refused" : "too many failed authentications from this address"
+            throw JSONRPCError(code: JSONRPCErrorCode.unauthorized, message: "Unauthorized", data: .string(reason))
         }
     }
 

@@ -91,7 +91,8 @@ struct ServingStack: Sendable {
             metricsText: { metricsText(dispatcher, external) },
             allowedHosts: HostAllowlist(configuration.httpAllowedHosts),
             allowedOrigins: OriginPolicy(configuration.httpAllowedOrigins),
-            tls: tls
+            tls: tls,
+            accessGuard: AccessGuard(rateLimit: configuration.rateLimit)
         )
         self.external = external
         self.accessLog = accessLog

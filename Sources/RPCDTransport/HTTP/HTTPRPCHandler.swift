@@ -17,7 +17,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum RequestState {
+    enum RequestState {
         case idle
         /// Collecting a POST body.
         case receiving(HTTPRequestHead, body: ByteBuffer?)
@@ -36,16 +36,16 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     private let limits: TransportLimits
     private let registry: ConnectionRegistry
     private let calls: PendingCallRunner
-    private let logger: Logger
-    private var requestContext: RequestContext
+    let logger: Logger
+    var requestContext: RequestContext
     /// Set when POSTs need a credential (`RPCD_AUTH_TOKEN_FILE`, `RPCD_AUTH_USERS_FILE`, TCP only).
-    private var bearer: HTTPAuthentication?
-    private var state = RequestState.idle
+    var bearer: HTTPAuthentication?
+    var state = RequestState.idle
     /// The allowed origin of the call being answered, named in its answer (one call at a time).
     private var corsOrigin: String?
     private var queue = HTTPPipelineQueue()
     /// One call at a time: responses must keep the order of the requests.
-    private var lifecycle = ConnectionLifecycle(maxInFlight: 1)
+    var lifecycle = ConnectionLifecycle(maxInFlight: 1)
 
     init(
         dispatcher: Dispatcher,
@@ -71,6 +71,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         self.requestContext.peer = context.channel.remoteAddress?.description
         self.bearer = HTTPAuthentication(limits: self.limits, channel: context.channel)
         self.requestContext.authentication = self.bearer?.authentication
+        self.limits.limitRate(&self.requestContext, channel: context.channel)
         self.policy = HTTPRequestPolicy(limits: self.limits, localAddress: context.channel.localAddress)
         context.fireChannelActive()
     }
@@ -205,6 +206,10 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     }
 
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+        if let refusal = HTTPAccessRefusal.rateLimited(self.requestContext, head: head) {
+            self.state = .idle
+            return self.send(refusal, context: context)
+        }
         let outcome =
             BlankMessage.outcome(of: body, delimitedBy: .httpBody)
             ?? body.withUnsafeReadableBytes { self.dispatcher.dispatch($0, context: self.requestContext) }
@@ -237,41 +242,9 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
         self.resumeAfterWaiting(context: context)
     }
 
-    /// Answers 401 after a delay (which slows down guessing) and logs the attempt; requests
-    /// pipelined behind it wait, as behind an async call.
-    private func refuseUnauthorized(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        self.state = .waiting
-        self.lifecycle.callStarted()
-        self.logger.warning(
-            "authentication failed",
-            metadata: [
-                "peer": "\(self.requestContext.peer ?? "?")", "transport": "http",
-                "reason": "\(HTTPAuthentication.failureReason(head))",
-            ]
-        )
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: HTTPAuthentication.failureDelay) {
-            let (handler, context) = bound.value
-            guard handler.lifecycle.isAnswering else { return }
-            handler.state = .idle
-            handler.send(.unauthorized(answering: head), context: context)
-            handler.resumeAfterWaiting(context: context)
-        }
-    }
-
-    /// Malformed or ambiguous framing (e.g. both Content-Length and Transfer-Encoding): nothing
-    /// after it on this connection can be trusted, so nothing after it runs.
-    private func refuseMalformedRequest(_ error: any Error, context: ChannelHandlerContext) {
-        self.logger.notice(
-            "bad HTTP request",
-            metadata: ["peer": "\(self.requestContext.peer ?? "?")", "error": "\(error)"]
-        )
-        self.send(.badRequest, context: context)
-    }
-
     /// After the response that kept the connection waiting: replays what arrived meanwhile,
     /// until a request goes async again, then lets the lifecycle flush, resume reading or close.
-    private func resumeAfterWaiting(context: ChannelHandlerContext) {
+    func resumeAfterWaiting(context: ChannelHandlerContext) {
         while self.lifecycle.isAnswering, !self.isWaiting, let part = self.queue.popFirst() {
             self.handle(part, context: context)
         }
@@ -282,7 +255,7 @@ final class HTTPRPCHandler: ChannelDuplexHandler {
     }
 
     /// Writes `response`; one that ends the connection is flushed and the channel closed after it.
-    private func send(_ response: HTTPResponse, context: ChannelHandlerContext) {
+    func send(_ response: HTTPResponse, context: ChannelHandlerContext) {
         var response = response
         if self.lifecycle.closesAfterAnswer, self.queue.isEmpty {
             // While draining, only the last response already read says `Connection: close`.

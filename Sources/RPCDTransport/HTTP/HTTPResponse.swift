@@ -22,6 +22,8 @@ struct HTTPResponse {
     var headOnly = false
     /// Adds `WWW-Authenticate: Bearer` (to a 401).
     var bearerChallenge = false
+    /// Adds `Retry-After` with these seconds (to a 429).
+    var retryAfterSeconds: UInt64?
     /// The allowed origin of a cross-origin request, echoed in `Access-Control-Allow-Origin`
     /// (never `*`) with `Vary: Origin`.
     var corsOrigin: String?
@@ -94,6 +96,23 @@ struct HTTPResponse {
         )
     }
 
+    /// 429 with `Retry-After` (whole seconds, rounded up) and `body`, a JSON-RPC error.
+    static func tooManyRequests(
+        retryAfterNanoseconds: UInt64,
+        body: [UInt8],
+        answering request: HTTPRequestHead
+    ) -> HTTPResponse {
+        var response = HTTPResponse(
+            status: .tooManyRequests,
+            contentType: "application/json",
+            body: body,
+            version: request.version,
+            keepAlive: request.isKeepAlive
+        )
+        response.retryAfterSeconds = (retryAfterNanoseconds + 999_999_999) / 1_000_000_000
+        return response
+    }
+
     /// 400 for malformed or ambiguous framing; the connection closes, since nothing after it on
     /// the connection can be trusted.
     static let badRequest = HTTPResponse(
@@ -154,6 +173,9 @@ struct HTTPResponse {
         }
         if self.bearerChallenge {
             buffer.writeString("www-authenticate: Bearer realm=\"rpcd\"\r\n")
+        }
+        if let seconds = self.retryAfterSeconds {
+            buffer.writeString("retry-after: \(seconds)\r\n")
         }
         if !self.keepAlive {
             buffer.writeString("connection: close\r\n")

@@ -28,6 +28,10 @@ package struct TransportLimits: Sendable {
     /// The certificate `tls://` and `https://` listeners serve (`RPCD_TLS_*`), nil without TLS.
     package var tls: TLSServerContext?
 
+    /// The failed-authentication lockout and the `RPCD_RATE_LIMIT` buckets, shared by the
+    /// stack's connections (counted per worker).
+    package var accessGuard: AccessGuard
+
     package init(
         maxRequestBytes: Int = 5 * 1024 * 1024,
         maxConnections: Int = 4096,
@@ -37,7 +41,8 @@ package struct TransportLimits: Sendable {
         metricsText: (@Sendable () -> String?)? = nil,
         allowedHosts: HostAllowlist = .default,
         allowedOrigins: OriginPolicy = .none,
-        tls: TLSServerContext? = nil
+        tls: TLSServerContext? = nil,
+        accessGuard: AccessGuard = AccessGuard(rateLimit: 0)
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxConnections = maxConnections
@@ -48,6 +53,7 @@ package struct TransportLimits: Sendable {
         self.allowedHosts = allowedHosts
         self.allowedOrigins = allowedOrigins
         self.tls = tls
+        self.accessGuard = accessGuard
     }
 
     /// The authentication state for a new connection on `channel`, or nil when it needs none.
@@ -58,6 +64,18 @@ package struct TransportLimits: Sendable {
         if case .unixDomainSocket = channel.localAddress {
             return nil
         }
-        return ConnectionAuthentication(policy: access)
+        return ConnectionAuthentication(policy: access, lockout: (self.accessGuard, Self.address(of: channel)))
+    }
+
+    /// Puts `context`'s calls under the rate limit, if there is one, after its authentication.
+    /// Unix sockets, like their credentials, are left to file permissions.
+    func limitRate(_ context: inout RequestContext, channel: any Channel) {
+        if case .unixDomainSocket = channel.localAddress { return }
+        context.limitRate(by: self.accessGuard, address: Self.address(of: channel))
+    }
+
+    /// The peer's IP address (without the port), what lockouts and rate limits count by.
+    static func address(of channel: any Channel) -> String {
+        channel.remoteAddress?.ipAddress ?? "?"
     }
 }

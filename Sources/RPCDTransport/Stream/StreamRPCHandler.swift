@@ -45,6 +45,7 @@ final class StreamRPCHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         self.requestContext.peer = context.channel.remoteAddress?.description
         self.requestContext.authentication = self.limits.authentication(for: context.channel)
+        self.limits.limitRate(&self.requestContext, channel: context.channel)
         if case .unixDomainSocket = context.channel.localAddress,
             let provider = context.channel as? any SocketOptionProvider
         {
