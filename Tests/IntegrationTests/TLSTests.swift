@@ -137,6 +137,37 @@ import Testing
         #expect(admin.exitCode == 0 && admin.stdout == #"["alice","tls"]"# + "\n", "\(admin)")
     }
 
+    @Test("a client certificate's CN gets the permissions of its users-file line NAME::PATTERNS")
+    func clientCertificateNamesAUserLine() throws {
+        let directory = try TemporaryDirectory(prefix: "rpcd-tls")
+        let certificates = try TestCertificates(directory)
+        try certificates.issue("alice", commonName: "alice", by: "ca", serial: 0x2001)
+        try certificates.issue("bob", commonName: "bob", by: "ca", serial: 0x2003)
+        let users = try directory.write("users", "alice::sum\n")
+        let (daemon, listeners) = try Self.start(
+            certificates,
+            workers: 0,
+            environment: ["RPCD_TLS_CLIENT_CA_FILE": certificates.path("ca.pem"), "RPCD_AUTH_USERS_FILE": users]
+        )
+        defer { daemon.kill() }
+        let port = try listeners.first(role: "https").port
+        func call(_ name: String, _ body: String) throws -> String {
+            try Self.curl(
+                certificates,
+                port: port,
+                body,
+                ["--cert", certificates.path("\(name).pem"), "--key", certificates.path("\(name).key")]
+            ).stdout
+        }
+        #expect(try call("alice", Self.sum) == Self.three)
+        let echo = try call("alice", JSONRPCMessages.request("echo", params: #"{"message":"hi"}"#))
+        #expect(echo.contains(#""code":-32003"#) && echo.contains("alice may not call echo"), "\(echo)")
+        let discover = try call("alice", JSONRPCMessages.request("rpc.discover"))
+        #expect(discover.contains(#""name":"sum""#) && !discover.contains(#""name":"echo""#), "\(discover)")
+        // A CN without a line is authenticated by the certificate, for every method.
+        #expect(try call("bob", JSONRPCMessages.request("echo", params: #"{"message":"hi"}"#)).contains("hi"))
+    }
+
     @Test func rpcdAdminCallsOverHTTPSAndChecksTheCertificate() throws {
         let directory = try TemporaryDirectory(prefix: "rpcd-tls")
         let certificates = try TestCertificates(directory)
