@@ -43,33 +43,12 @@ extension Dispatcher {
         case .routed(let body):
             return self.deferred(call, body, message: message, context: context)
         case .async(let body):
-            let id = Self.ownedID(call.id, message: message)
-            let params = call.params
-            let timeout = limits.requestTimeout
-            let counters = self.counters
-            let statistics = self.statistics
-            let method = call.method
-            let (observer, requestBytes) = (self.observer, message.count)
-            var callContext = context
-            callContext.requestID = id.map { String(decoding: $0, as: UTF8.self) }
-            let context = callContext
+            let completion = self.completion(of: call, message: message, context: context)
+            let (params, timeout) = (call.params, limits.requestTimeout)
             return .pending {
                 let started = ContinuousClock.now
-                let outcome = await Self.run(body, params: params, context: context, timeout: timeout)
-                counters.record(outcome)
-                statistics.record(method, failed: outcome.isFailure, since: started)
-                let response = id.map { Self.response(outcome, ownedID: $0) }
-                observer?.callCompleted(
-                    ObservedCall(
-                        method,
-                        outcome,
-                        since: started,
-                        requestBytes: requestBytes,
-                        responseBytes: response?.count ?? 0
-                    ),
-                    context: context
-                )
-                return response
+                let outcome = await Self.run(body, params: params, context: completion.context, timeout: timeout)
+                return completion.finish(outcome, since: started)
             }
         }
     }
@@ -81,31 +60,61 @@ extension Dispatcher {
         message: UnsafeRawBufferPointer,
         context: RequestContext
     ) -> DispatchOutcome {
-        let id = Self.ownedID(call.id, message: message)
+        let completion = self.completion(of: call, message: message, context: context)
         let params = call.params
-        let (counters, statistics, method) = (self.counters, self.statistics, call.method)
-        let (observer, requestBytes) = (self.observer, message.count)
-        var callContext = context
-        callContext.requestID = id.map { String(decoding: $0, as: UTF8.self) }
-        let context = callContext
         return .deferred { complete in
             let started = ContinuousClock.now
-            body(params, context) { outcome in
-                counters.record(outcome)
-                statistics.record(method, failed: outcome.isFailure, since: started)
-                let response = id.map { Self.response(outcome, ownedID: $0) }
-                observer?.callCompleted(
-                    ObservedCall(
-                        method,
-                        outcome,
-                        since: started,
-                        requestBytes: requestBytes,
-                        responseBytes: response?.count ?? 0
-                    ),
-                    context: context
-                )
-                complete(response)
+            body(params, completion.context) { outcome in
+                complete(completion.finish(outcome, since: started))
             }
+        }
+    }
+
+    /// What an async or routed call needs once it has run, taken out of the message before the
+    /// message goes.
+    private func completion(
+        of call: ParsedCall,
+        message: UnsafeRawBufferPointer,
+        context: RequestContext
+    ) -> LaterCompletion {
+        let id = Self.ownedID(call.id, message: message)
+        var context = context
+        context.requestID = id.map { String(decoding: $0, as: UTF8.self) }
+        return LaterCompletion(
+            id: id,
+            method: call.method,
+            requestBytes: message.count,
+            context: context,
+            counters: self.counters,
+            statistics: self.statistics,
+            observer: self.observer
+        )
+    }
+
+    /// The end of a call answered after `dispatch` returned: counted, recorded, serialized, observed.
+    struct LaterCompletion: Sendable {
+        let id: [UInt8]?
+        let method: String
+        let requestBytes: Int
+        let context: RequestContext
+        let counters: DispatchCounters
+        let statistics: MethodStatistics
+        let observer: (any CallObserver)?
+
+        /// The response to send (nil for a notification).
+        func finish(_ outcome: Result<JSONValue, JSONRPCError>, since started: ContinuousClock.Instant) -> [UInt8]? {
+            self.counters.record(outcome)
+            self.statistics.record(self.method, failed: outcome.isFailure, since: started)
+            let response = self.id.map { Dispatcher.response(outcome, ownedID: $0) }
+            let observed = ObservedCall(
+                self.method,
+                outcome,
+                since: started,
+                requestBytes: self.requestBytes,
+                responseBytes: response?.count ?? 0
+            )
+            self.observer?.callCompleted(observed, context: self.context)
+            return response
         }
     }
 
